@@ -1,0 +1,71 @@
+"""Runs the reference server: ``python -m conformance.reference --port 8080``."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from .app import ReferenceApp
+from .fixtures import FixtureError
+from .server import RunningServer, credentials, serve
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range 0-65535: {port}")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m conformance.reference",
+        description="Serve the reference implementation of the GWS 8.5 Devices API.",
+    )
+    parser.add_argument("--port", type=port_number, default=8080, help="0 picks a free port")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
+        "--csrf", action="store_true", help="require the X-CSRF-TOKEN header on POSTs"
+    )
+    parser.add_argument("--fixtures", type=Path, help="fixture file (users and devices)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    options = parser.parse_args(argv)
+    try:
+        app = ReferenceApp(options.fixtures, csrf=options.csrf)
+        server = serve(app, options.host, options.port)
+    except FixtureError as exc:
+        parser.error(str(exc))
+    except OSError as exc:
+        parser.error(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}")
+    with server:
+        describe(server, options.fixtures, options.csrf)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("\nstopped")
+    return 0
+
+
+def describe(server: RunningServer, fixtures: Path | None, csrf: bool) -> None:
+    print(f"Devices API reference server at {server.base_url}")
+    if csrf:
+        print("CSRF mode: POSTs need the X-CSRF-TOKEN header a GET returns")
+    print("Credentials (persona  user:password):")
+    accepted = credentials(fixtures)
+    width = max(len(persona) for persona in accepted)
+    for persona, (user_name, password) in accepted.items():
+        print(f"  {persona:<{width}}  {user_name}:{password}")
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
