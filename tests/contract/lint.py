@@ -1,0 +1,498 @@
+"""Lint rules for the contract (openapi/devices.yaml) and the catalogue (openapi/requirements.yaml).
+
+Every rule is a function that takes the loaded documents and returns readable problems, one
+string each; an empty list means the documents follow the rule. The rules know nothing about
+the real files, so the tests can feed them deliberately broken copies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+Document = dict[str, Any]
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_PATH = ROOT / "openapi" / "devices.yaml"
+CATALOGUE_PATH = ROOT / "openapi" / "requirements.yaml"
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+ROLES = ("admin", "supervisor", "agent")
+# The verdicts a role may get; `x-access-verdicts` also names outcomes that are not about a
+# role (`unauthenticated`, `missing`), which no role may be given.
+ROLE_VERDICTS = ("allow", "deny", "owner", "self")
+ACCESS_OBJECTS = ("device", "user")
+LEVELS = ("MUST", "SHOULD", "MAY")
+WRITES = ("none", "reversible", "all")
+REQUIREMENT_ID = re.compile(r"^DEV-([A-Z]+)-[0-9]{3}$")
+PERMISSION_ID = re.compile(r"^DEV-PERM-[0-9]{3}$")
+# A full stop, question or exclamation mark followed by a capital starts a second sentence.
+SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
+ANY_OPERATION = "*"
+SPEC_URI = "urn:devices-api:contract"
+
+
+def load_yaml(path: Path) -> Document:
+    with path.open(encoding="utf-8") as stream:
+        loaded = yaml.safe_load(stream)
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{path}: the top level is not a mapping")
+    return loaded
+
+
+# ---------------------------------------------------------------------------- walking the spec
+
+
+def operations(spec: Document) -> Iterator[tuple[str, Document]]:
+    """Yield `("GET /path", operation)` for every operation, in document order."""
+    for path, item in (spec.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                yield f"{method.upper()} {path}", item[method]
+
+
+def operation_ids(spec: Document) -> set[str]:
+    return {op["operationId"] for _, op in operations(spec) if "operationId" in op}
+
+
+def pointer(*segments: str) -> str:
+    """A JSON pointer (RFC 6901) made of `segments`."""
+    escaped = (segment.replace("~", "~0").replace("/", "~1") for segment in segments)
+    return "".join("/" + segment for segment in escaped)
+
+
+def resolve(spec: Document, node: Any, where: str) -> tuple[Any, str]:
+    """Follow local `$ref`s from `node` (found at pointer `where`) to the object they name."""
+    seen: set[str] = set()
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        if not ref.startswith("#/") or ref in seen:
+            raise ValueError(f"{where}: cannot follow $ref {ref!r}")
+        seen.add(ref)
+        node = spec
+        for segment in ref[2:].split("/"):
+            node = node[segment.replace("~1", "/").replace("~0", "~")]
+        where = ref[1:]
+    return node, where
+
+
+def parameters(spec: Document, path: str, method: str) -> list[tuple[Document, str]]:
+    """The parameters of an operation, those of its path item included, resolved."""
+    found = []
+    for owner, base in (
+        (spec["paths"][path], pointer("paths", path)),
+        (spec["paths"][path][method], pointer("paths", path, method)),
+    ):
+        for index, parameter in enumerate(owner.get("parameters") or []):
+            found.append(resolve(spec, parameter, f"{base}/parameters/{index}"))
+    return found
+
+
+def responses(spec: Document, op: Document) -> dict[str, Any]:
+    return op.get("responses") or {}
+
+
+# ---------------------------------------------------------------------------- operations
+
+
+def lint_operations_are_described(spec: Document) -> list[str]:
+    """Every operation has a unique `operationId`, a `summary` and a `description`."""
+    problems = []
+    for label, op in operations(spec):
+        for key in ("operationId", "summary", "description"):
+            if not isinstance(op.get(key), str) or not op[key].strip():
+                problems.append(f"{label}: no {key}")
+    counts = Counter(op["operationId"] for _, op in operations(spec) if "operationId" in op)
+    problems += [f"operationId {name!r} is used {n} times" for name, n in counts.items() if n > 1]
+    return problems
+
+
+def lint_operations_are_tagged(spec: Document) -> list[str]:
+    """Every operation has at least one tag, and each of its tags is declared in `tags`."""
+    declared = {tag.get("name") for tag in spec.get("tags") or []}
+    problems = []
+    for label, op in operations(spec):
+        tags = op.get("tags") or []
+        if not tags:
+            problems.append(f"{label}: no tag")
+        problems += [
+            f"{label}: tag {tag!r} is not declared in tags" for tag in tags if tag not in declared
+        ]
+    return problems
+
+
+def lint_operations_list_requirements(spec: Document) -> list[str]:
+    """Every operation has `x-requirements`: a non-empty list of requirement IDs, no repeats."""
+    problems = []
+    for label, op in operations(spec):
+        ids = op.get("x-requirements")
+        if not isinstance(ids, list) or not ids:
+            problems.append(f"{label}: x-requirements is not a non-empty list")
+            continue
+        problems += [
+            f"{label}: x-requirements holds {i!r}, not a requirement ID"
+            for i in ids
+            if not isinstance(i, str) or not REQUIREMENT_ID.match(i)
+        ]
+        problems += [
+            f"{label}: x-requirements lists {i} {n} times"
+            for i, n in Counter(map(str, ids)).items()
+            if n > 1
+        ]
+    return problems
+
+
+def lint_operations_name_their_policy(spec: Document) -> list[str]:
+    """Every operation has an `x-access` policy whose verdicts are known role verdicts."""
+    declared = set(spec.get("x-access-verdicts") or {})
+    known = [verdict for verdict in ROLE_VERDICTS if verdict in declared]
+    problems = [
+        f"x-access-verdicts does not declare {verdict!r}"
+        for verdict in ROLE_VERDICTS
+        if verdict not in declared
+    ]
+    for label, op in operations(spec):
+        access = op.get("x-access")
+        if not isinstance(access, dict):
+            problems.append(f"{label}: no x-access")
+            continue
+        unknown_keys = set(access) - {"requirement", "object", "roles"}
+        if unknown_keys:
+            problems.append(f"{label}: x-access has unknown keys {sorted(unknown_keys)}")
+        requirement = access.get("requirement")
+        if not isinstance(requirement, str) or not PERMISSION_ID.match(requirement):
+            problems.append(f"{label}: x-access.requirement {requirement!r} is not DEV-PERM-NNN")
+        target = access.get("object")
+        if target is not None and target not in ACCESS_OBJECTS:
+            problems.append(f"{label}: x-access.object {target!r} is not one of {ACCESS_OBJECTS}")
+        roles = access.get("roles")
+        if not isinstance(roles, dict) or sorted(roles) != sorted(ROLES):
+            problems.append(f"{label}: x-access.roles does not name exactly {list(ROLES)}")
+            continue
+        for role, verdict in roles.items():
+            if verdict not in known:
+                problems.append(f"{label}: {role} gets {verdict!r}, not one of {known}")
+            elif verdict == "owner" and target != "device":
+                problems.append(f"{label}: {role} gets 'owner' but x-access.object is not device")
+    return problems
+
+
+def lint_policy_requirement_is_listed(spec: Document) -> list[str]:
+    """The requirement an `x-access` policy names is among its operation's `x-requirements`."""
+    problems = []
+    for label, op in operations(spec):
+        requirement = (op.get("x-access") or {}).get("requirement")
+        if requirement is not None and requirement not in (op.get("x-requirements") or []):
+            problems.append(f"{label}: x-access.requirement {requirement} is not in x-requirements")
+    return problems
+
+
+# ---------------------------------------------------------------------------- responses
+
+
+def lint_denials_are_documented(spec: Document) -> list[str]:
+    """Every refusal a policy implies is documented: 403 for deny and self, 403 and 404 for
+    owner."""
+    needed = {"deny": ("403",), "self": ("403",), "owner": ("403", "404")}
+    problems = []
+    for label, op in operations(spec):
+        documented = set(responses(spec, op))
+        roles = (op.get("x-access") or {}).get("roles") or {}
+        for role, verdict in roles.items():
+            problems += [
+                f"{label}: {role} gets {verdict!r} but no {status} response is documented"
+                for status in needed.get(verdict, ())
+                if status not in documented
+            ]
+    return problems
+
+
+def lint_errors_are_documented(spec: Document) -> list[str]:
+    """Every operation documents 401; one with path parameters 404; one with a request body 400."""
+    problems = []
+    for path, item in (spec.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            label = f"{method.upper()} {path}"
+            documented = set(responses(spec, op))
+            if "401" not in documented:
+                problems.append(f"{label}: no 401 response is documented")
+            in_path = [p for p, _ in parameters(spec, path, method) if p.get("in") == "path"]
+            if in_path and "404" not in documented:
+                problems.append(f"{label}: has path parameters but no 404 response is documented")
+            if "requestBody" in op and "400" not in documented:
+                problems.append(f"{label}: has a request body but no 400 response is documented")
+    return problems
+
+
+# ---------------------------------------------------------------------------- schemas and examples
+
+
+def lint_device_properties_carry_requirement(spec: Document) -> list[str]:
+    """Every property of the Device schema names the requirement it carries in `x-requirement`."""
+    device = spec.get("components", {}).get("schemas", {}).get("Device")
+    if not isinstance(device, dict) or not device.get("properties"):
+        return ["components.schemas.Device has no properties"]
+    return [
+        f"Device.{name}: x-requirement {prop.get('x-requirement')!r} is not a requirement ID"
+        for name, prop in device["properties"].items()
+        if not REQUIREMENT_ID.match(str(prop.get("x-requirement", "")))
+    ]
+
+
+def _carriers(spec: Document) -> Iterator[tuple[Document, str]]:
+    """Every object that may hold named examples beside a schema: parameters, media types and
+    headers, wherever they sit (operations, path items, components), with their pointers."""
+
+    def media_types(holder: Document, where: str) -> Iterator[tuple[Document, str]]:
+        for media, body in (holder.get("content") or {}).items():
+            yield body, f"{where}/content/{pointer(media)[1:]}"
+
+    def headers(response: Document, where: str) -> Iterator[tuple[Document, str]]:
+        for name, header in (response.get("headers") or {}).items():
+            yield resolve(spec, header, f"{where}/headers{pointer(name)}")
+
+    def response_parts(response: Document, where: str) -> Iterator[tuple[Document, str]]:
+        yield from media_types(response, where)
+        yield from headers(response, where)
+
+    for path, item in (spec.get("paths") or {}).items():
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            base = pointer("paths", path, method)
+            yield from parameters(spec, path, method)
+            if "requestBody" in op:
+                yield from media_types(*resolve(spec, op["requestBody"], f"{base}/requestBody"))
+            for status, response in responses(spec, op).items():
+                yield from response_parts(*resolve(spec, response, f"{base}/responses/{status}"))
+    components = spec.get("components") or {}
+    for name, parameter in (components.get("parameters") or {}).items():
+        yield resolve(spec, parameter, pointer("components", "parameters", name))
+    for name, header in (components.get("headers") or {}).items():
+        yield resolve(spec, header, pointer("components", "headers", name))
+    for name, body in (components.get("requestBodies") or {}).items():
+        yield from media_types(*resolve(spec, body, pointer("components", "requestBodies", name)))
+    for name, response in (components.get("responses") or {}).items():
+        yield from response_parts(
+            *resolve(spec, response, pointer("components", "responses", name))
+        )
+
+
+def lint_examples_validate(spec: Document) -> list[str]:
+    """Every named example validates against the schema beside it."""
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT202012.create_resource(spec))
+    problems: list[str] = []
+    checked: set[str] = set()
+    for carrier, where in _carriers(spec):
+        if where in checked or "examples" not in carrier:
+            continue
+        checked.add(where)
+        if "schema" not in carrier:
+            problems.append(f"{where}: has examples but no schema to validate them against")
+            continue
+        validator = Draft202012Validator(
+            {"$ref": f"{SPEC_URI}#{where}/schema"},
+            registry=registry,
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        for name, example in carrier["examples"].items():
+            example, _ = resolve(spec, example, f"{where}/examples{pointer(name)}")
+            if "value" not in example:
+                problems.append(f"{where}/examples/{name}: no value")
+                continue
+            problems += [
+                f"{where}/examples/{name}: {error.message} at {error.json_path}"
+                for error in validator.iter_errors(example["value"])
+            ]
+    return problems
+
+
+def _walk(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield `(pointer, mapping)` for every mapping in the document."""
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from _walk(value, where + pointer(str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, f"{where}/{index}")
+
+
+# An example's value is data, not OpenAPI: its keys are not keywords.
+EXAMPLE_VALUE = re.compile(r"/examples/[^/]+/value(/|$)")
+
+
+def lint_no_openapi30_isms(spec: Document) -> list[str]:
+    """No `nullable`, no singular `example`, no boolean `exclusiveMinimum`/`exclusiveMaximum`."""
+    problems = []
+    for where, node in _walk(spec):
+        # A schema's `properties` may name a property `example` or `nullable`.
+        if where.endswith("/properties") or EXAMPLE_VALUE.search(where):
+            continue
+        if "nullable" in node:
+            problems.append(f"{where}: nullable (write type: [..., 'null'])")
+        if "example" in node:
+            problems.append(f"{where}: singular example (use named examples)")
+        for key in ("exclusiveMinimum", "exclusiveMaximum"):
+            if isinstance(node.get(key), bool):
+                problems.append(f"{where}: boolean {key} (3.1 takes the bound itself)")
+    return problems
+
+
+def lint_servers_are_relative(spec: Document) -> list[str]:
+    """Every server URL is relative (starts with `/`), so the contract validates under any host."""
+    servers = spec.get("servers") or []
+    if not servers:
+        return ["servers is empty: the base path /api/v2 would be lost"]
+    return [
+        f"server {server.get('url')!r} is not relative"
+        for server in servers
+        if not str(server.get("url", "")).startswith("/")
+    ]
+
+
+# ---------------------------------------------------------------------------- the catalogue
+
+
+def requirements(catalogue: Document) -> list[Document]:
+    return [entry for entry in catalogue.get("requirements") or [] if isinstance(entry, dict)]
+
+
+def lint_ids_are_well_formed(catalogue: Document) -> list[str]:
+    """Every ID matches `DEV-AREA-NNN` and its area is one of the catalogue's `areas`."""
+    areas = catalogue.get("areas") or {}
+    problems = []
+    for entry in requirements(catalogue):
+        match = REQUIREMENT_ID.match(str(entry.get("id", "")))
+        if not match:
+            problems.append(f"{entry.get('id')!r} does not match DEV-AREA-NNN")
+        elif match.group(1) not in areas:
+            problems.append(f"{entry['id']}: area {match.group(1)} is not in areas")
+    return problems
+
+
+def lint_ids_are_unique(catalogue: Document) -> list[str]:
+    """No two requirements share an ID."""
+    counts = Counter(entry.get("id") for entry in requirements(catalogue))
+    return [f"{i} appears {n} times" for i, n in counts.items() if n > 1]
+
+
+def lint_levels_are_known(catalogue: Document) -> list[str]:
+    """Every requirement's level is MUST, SHOULD or MAY."""
+    return [
+        f"{entry.get('id')}: level {entry.get('level')!r} is not one of {LEVELS}"
+        for entry in requirements(catalogue)
+        if entry.get("level") not in LEVELS
+    ]
+
+
+def lint_texts_are_one_sentence(catalogue: Document) -> list[str]:
+    """Every requirement's text is one non-empty sentence, ending with a full stop."""
+    problems = []
+    for entry in requirements(catalogue):
+        text = entry.get("text")
+        label = entry.get("id")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{label}: no text")
+        elif "\n" in text.strip() or SENTENCE_BREAK.search(text):
+            problems.append(f"{label}: text is more than one sentence: {text!r}")
+        elif not text.strip().endswith("."):
+            problems.append(f"{label}: text does not end with a full stop: {text!r}")
+    return problems
+
+
+def lint_sources_are_given(catalogue: Document) -> list[str]:
+    """Every requirement names its source."""
+    return [
+        f"{entry.get('id')}: no source"
+        for entry in requirements(catalogue)
+        if not isinstance(entry.get("source"), str) or not entry["source"].strip()
+    ]
+
+
+def lint_operations_exist(catalogue: Document, spec: Document) -> list[str]:
+    """Every requirement lists operations: "*" or operationIds that exist in the contract."""
+    known = operation_ids(spec)
+    problems = []
+    for entry in requirements(catalogue):
+        listed = entry.get("operations")
+        if not isinstance(listed, list) or not listed:
+            problems.append(f"{entry.get('id')}: operations is not a non-empty list")
+            continue
+        if ANY_OPERATION in listed and len(listed) > 1:
+            problems.append(f"{entry.get('id')}: operations mixes '*' with operationIds")
+        problems += [
+            f"{entry.get('id')}: operation {name!r} is not in the contract"
+            for name in listed
+            if name != ANY_OPERATION and name not in known
+        ]
+    return problems
+
+
+def lint_writes_are_known(catalogue: Document) -> list[str]:
+    """A requirement's `writes`, when given, is none, reversible or all."""
+    return [
+        f"{entry.get('id')}: writes {entry['writes']!r} is not one of {WRITES}"
+        for entry in requirements(catalogue)
+        if "writes" in entry and entry["writes"] not in WRITES
+    ]
+
+
+# ---------------------------------------------------------------------------- both together
+
+
+def spec_requirement_ids(spec: Document) -> Iterator[tuple[str, str]]:
+    """Yield `(where, ID)` for every requirement ID the contract uses."""
+    for label, op in operations(spec):
+        for requirement in op.get("x-requirements") or []:
+            yield f"{label} x-requirements", str(requirement)
+        if "requirement" in (op.get("x-access") or {}):
+            yield f"{label} x-access", str(op["x-access"]["requirement"])
+    for where, node in _walk(spec.get("components") or {}, "/components"):
+        if "x-requirement" in node:
+            yield f"{where} x-requirement", str(node["x-requirement"])
+
+
+def lint_spec_ids_are_catalogued(spec: Document, catalogue: Document) -> list[str]:
+    """Every requirement ID the contract uses is in the catalogue."""
+    known = {entry.get("id") for entry in requirements(catalogue)}
+    return [
+        f"{where}: {requirement} is not in the catalogue"
+        for where, requirement in spec_requirement_ids(spec)
+        if requirement not in known
+    ]
+
+
+def lint_catalogued_operations_carry_ids(spec: Document, catalogue: Document) -> list[str]:
+    """Every operation a requirement names lists that requirement in its `x-requirements`."""
+    carried = {
+        op.get("operationId"): set(op.get("x-requirements") or []) for _, op in operations(spec)
+    }
+    problems = []
+    for entry in requirements(catalogue):
+        for name in entry.get("operations") or []:
+            if name in carried and entry.get("id") not in carried[name]:
+                problems.append(f"{entry.get('id')} names {name}, whose x-requirements lack it")
+    return problems
+
+
+def lint_catalogue_ids_are_used(spec: Document, catalogue: Document) -> list[str]:
+    """Every requirement in the catalogue is used somewhere in the contract."""
+    used = {requirement for _, requirement in spec_requirement_ids(spec)}
+    return [
+        f"{entry.get('id')} is not used in the contract"
+        for entry in requirements(catalogue)
+        if entry.get("id") not in used
+    ]

@@ -1,0 +1,56 @@
+"""The catalogue is well formed and agrees with the contract in both directions."""
+
+from __future__ import annotations
+
+from . import lint
+from .documents import catalogue, spec
+
+
+def test_every_id_is_well_formed_and_in_a_known_area() -> None:
+    problems = lint.lint_ids_are_well_formed(catalogue())
+    assert not problems, problems
+
+
+def test_every_id_is_unique() -> None:
+    problems = lint.lint_ids_are_unique(catalogue())
+    assert not problems, problems
+
+
+def test_every_level_is_must_should_or_may() -> None:
+    problems = lint.lint_levels_are_known(catalogue())
+    assert not problems, problems
+
+
+def test_every_text_is_one_sentence() -> None:
+    problems = lint.lint_texts_are_one_sentence(catalogue())
+    assert not problems, problems
+
+
+def test_every_requirement_names_its_source() -> None:
+    problems = lint.lint_sources_are_given(catalogue())
+    assert not problems, problems
+
+
+def test_every_listed_operation_exists_in_the_contract() -> None:
+    problems = lint.lint_operations_exist(catalogue(), spec())
+    assert not problems, problems
+
+
+def test_every_writes_level_is_known() -> None:
+    problems = lint.lint_writes_are_known(catalogue())
+    assert not problems, problems
+
+
+def test_every_id_the_contract_uses_is_catalogued() -> None:
+    problems = lint.lint_spec_ids_are_catalogued(spec(), catalogue())
+    assert not problems, problems
+
+
+def test_every_operation_a_requirement_names_carries_it() -> None:
+    problems = lint.lint_catalogued_operations_carry_ids(spec(), catalogue())
+    assert not problems, problems
+
+
+def test_every_catalogued_id_is_used_in_the_contract() -> None:
+    problems = lint.lint_catalogue_ids_are_used(spec(), catalogue())
+    assert not problems, problems
