@@ -21,6 +21,9 @@ from .fixtures import load_fixtures
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
+# How often the serving loop looks for a stop request; stop() waits up to this long.
+POLL_INTERVAL = 0.05
+
 
 class QuietRequestHandler(WSGIRequestHandler):
     """Logs nothing per request, and answers the errors it meets before the application with
@@ -51,7 +54,10 @@ class RunningServer:
         self.host = host
         self.port: int = server.server_port
         self._thread = threading.Thread(
-            target=server.serve_forever, name=f"reference-server-{self.port}", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": POLL_INTERVAL},
+            name=f"reference-server-{self.port}",
+            daemon=True,
         )
         self._thread.start()
 
