@@ -96,7 +96,7 @@ def parameters(spec: Document, path: str, method: str) -> list[tuple[Document, s
     return found
 
 
-def responses(spec: Document, op: Document) -> dict[str, Any]:
+def responses(op: Document) -> dict[str, Any]:
     return op.get("responses") or {}
 
 
@@ -204,7 +204,7 @@ def lint_denials_are_documented(spec: Document) -> list[str]:
     needed = {"deny": ("403",), "self": ("403",), "owner": ("403", "404")}
     problems = []
     for label, op in operations(spec):
-        documented = set(responses(spec, op))
+        documented = set(responses(op))
         roles = (op.get("x-access") or {}).get("roles") or {}
         for role, verdict in roles.items():
             problems += [
@@ -224,7 +224,7 @@ def lint_errors_are_documented(spec: Document) -> list[str]:
             if not isinstance(op, dict):
                 continue
             label = f"{method.upper()} {path}"
-            documented = set(responses(spec, op))
+            documented = set(responses(op))
             if "401" not in documented:
                 problems.append(f"{label}: no 401 response is documented")
             in_path = [p for p, _ in parameters(spec, path, method) if p.get("in") == "path"]
@@ -275,7 +275,7 @@ def _carriers(spec: Document) -> Iterator[tuple[Document, str]]:
             yield from parameters(spec, path, method)
             if "requestBody" in op:
                 yield from media_types(*resolve(spec, op["requestBody"], f"{base}/requestBody"))
-            for status, response in responses(spec, op).items():
+            for status, response in responses(op).items():
                 yield from response_parts(*resolve(spec, response, f"{base}/responses/{status}"))
     components = spec.get("components") or {}
     for name, parameter in (components.get("parameters") or {}).items():
@@ -489,10 +489,10 @@ def lint_catalogued_operations_carry_ids(spec: Document, catalogue: Document) ->
 
 
 def lint_catalogue_ids_are_used(spec: Document, catalogue: Document) -> list[str]:
-    """Every requirement in the catalogue is used somewhere in the contract."""
+    """Every requirement in the catalogue, unless withdrawn, is used somewhere in the contract."""
     used = {requirement for _, requirement in spec_requirement_ids(spec)}
     return [
         f"{entry.get('id')} is not used in the contract"
         for entry in requirements(catalogue)
-        if entry.get("id") not in used
+        if entry.get("id") not in used and "withdrawn" not in entry
     ]
