@@ -1,0 +1,1 @@
+"""Semantic checks no schema can express. Each raises RequirementFailure naming its rule."""

@@ -1,0 +1,216 @@
+"""An HTTP client per identity. Every exchange is recorded, bounded in time and size, and can be
+written as a curl line that names the credentials' environment variable instead of the password."""
+
+from __future__ import annotations
+
+import base64
+import json
+import shlex
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import requests
+
+from conformance.failures import RequirementFailure
+from conformance.target import Credentials, Target
+
+# Identities that are not real users, for authentication cases (RFC 7617 section 2).
+ANONYMOUS = "anonymous"
+MALFORMED = "malformed"
+WRONG_PASSWORD = "wrong-password"
+MALFORMED_AUTHORIZATION = "Basic not*base64"
+
+CHUNK = 64 * 1024
+
+
+@dataclass
+class Exchange:
+    """One request and the response to it."""
+
+    method: str
+    url: str
+    identity: str
+    request_headers: dict[str, str]
+    request_body: bytes | None
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    env_var: str | None = None
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    def json(self) -> Any:
+        """The body as JSON, or None when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+    def curl(self) -> str:
+        parts = ["curl", "-i", "-X", self.method]
+        if self.identity == ANONYMOUS:
+            pass
+        elif self.env_var:
+            parts += ["-u", f'"${self.env_var}"']
+        else:
+            auth = self.request_headers.get("Authorization", "")
+            parts += ["-H", shlex.quote(f"Authorization: {redact_authorization(auth)}")]
+        for name, value in self.request_headers.items():
+            if name.lower() in {"authorization", "user-agent", "accept-encoding", "connection"}:
+                continue
+            parts += ["-H", shlex.quote(f"{name}: {value}")]
+        if self.request_body is not None:
+            parts += ["--data-binary", shlex.quote(self.request_body.decode("utf-8", "replace"))]
+        parts.append(shlex.quote(self.url))
+        return " ".join(parts)
+
+    def describe(self) -> str:
+        text = self.body[:300].decode("utf-8", "replace")
+        return f"HTTP {self.status} {self.content_type or '(no content type)'} {text}"
+
+
+def redact_authorization(value: str) -> str:
+    scheme, _, _ = value.partition(" ")
+    return f"{scheme} [redacted]" if value else ""
+
+
+def basic(user: str, password: str) -> str:
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return f"Basic {token}"
+
+
+class Client:
+    """Talks to the target as one identity. Keeps the CSRF header a server hands out, since a
+    server with CSRF protection refuses writes without it (vendor page "CSRF protection")."""
+
+    def __init__(self, target: Target, identity: str, credentials: Credentials | None) -> None:
+        self.target = target
+        self.identity = identity
+        self.credentials = credentials
+        self.session = requests.Session()
+        self.session.trust_env = False
+        self.csrf: tuple[str, str] | None = None
+        self.exchanges: list[Exchange] = []
+
+    def authorization(self) -> str | None:
+        if self.identity == MALFORMED:
+            return MALFORMED_AUTHORIZATION
+        if self.credentials is None:
+            return None
+        return basic(self.credentials.user, self.credentials.password)
+
+    def url(self, path: str, params: dict[str, str] | None = None) -> str:
+        url = self.target.base_url + path
+        return f"{url}?{urlencode(params)}" if params else url
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> Exchange:
+        return self.send("GET", self.url(path, params))
+
+    def post(self, path: str, body: Any, *, csrf: bool = True) -> Exchange:
+        data = json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        if csrf and self.csrf:
+            headers[self.csrf[0]] = self.csrf[1]
+        return self.send("POST", self.url(path), data, headers)
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Exchange:
+        sent = dict(headers or {})
+        authorization = self.authorization()
+        if authorization:
+            sent["Authorization"] = authorization
+        env_var = self.credentials.env_var if self.credentials else None
+        exchange = Exchange(method, url, self.identity, sent, body, env_var=env_var)
+        self._perform(exchange)
+        self.exchanges.append(exchange)
+        self._remember_csrf(exchange)
+        return exchange
+
+    def _perform(self, exchange: Exchange) -> None:
+        started = time.monotonic()
+        deadline = started + self.target.timeout
+        try:
+            with self.session.request(
+                exchange.method,
+                exchange.url,
+                data=exchange.request_body,
+                headers=exchange.request_headers,
+                timeout=self.target.timeout,
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                exchange.status = response.status_code
+                exchange.headers = {k.lower(): v for k, v in response.headers.items()}
+                exchange.body = self._read_bounded(response, deadline, exchange)
+        except requests.RequestException as error:
+            exchange.elapsed = time.monotonic() - started
+            raise RequirementFailure(
+                "DEV-HTTP-002",
+                f"a complete HTTP response within {self.target.timeout:g} s",
+                f"no response: {describe_transport_error(error)}",
+                exchange,
+            ) from None
+        exchange.elapsed = time.monotonic() - started
+
+    def _read_bounded(self, response: requests.Response, deadline: float, ex: Exchange) -> bytes:
+        # Both bounds matter: a read timeout alone lets a server trickle one byte per second
+        # forever, and a size cap keeps a runaway body from exhausting memory.
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(CHUNK):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > self.target.max_body:
+                raise RequirementFailure(
+                    "DEV-HTTP-002",
+                    f"a body of at most {self.target.max_body} bytes",
+                    f"more than {self.target.max_body} bytes; reading stopped",
+                    ex,
+                )
+            if time.monotonic() > deadline:
+                raise RequirementFailure(
+                    "DEV-HTTP-002",
+                    f"the whole response within {self.target.timeout:g} s",
+                    f"{size} bytes after {self.target.timeout:g} s; reading stopped",
+                    ex,
+                )
+        return b"".join(chunks)
+
+    def _remember_csrf(self, exchange: Exchange) -> None:
+        name = exchange.headers.get("x-csrf-header")
+        token = exchange.headers.get("x-csrf-token")
+        if exchange.method == "GET" and name and token:
+            self.csrf = (name, token)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def describe_transport_error(error: requests.RequestException) -> str:
+    if isinstance(error, requests.Timeout):
+        return "timed out"
+    if isinstance(error, requests.ConnectionError):
+        return f"connection failed ({type(error.__cause__ or error).__name__})"
+    return type(error).__name__
+
+
+def api_path(uri: str, base_url: str) -> str | None:
+    """The part of an absolute URI after `/api/v2`, so that a URI the server built under another
+    host, port or deployment prefix (a proxy) is followed on the target the suite was given."""
+    path = urlsplit(uri).path
+    marker = urlsplit(base_url).path.rstrip("/")
+    marker = marker[marker.rfind("/api/") :] if "/api/" in marker else marker
+    index = path.rfind(marker + "/")
+    if not uri.lower().startswith(("http://", "https://")) or index < 0:
+        return None
+    return path[index + len(marker) :]

@@ -1,0 +1,111 @@
+"""Fixtures that reach the target: the embedded reference server or `--base-url`, a client per
+identity, and what discovery learned. Shared by every case module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD, Client
+from conformance.inventory import DiscoveryError, Inventory, discover
+from conformance.target import IDENTITIES, Credentials, Target, credentials_from, env_var
+
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
+
+
+@pytest.fixture(scope="session")
+def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """`--base-url`, or else the reference server, started here and stopped at the end."""
+    given = request.config.getoption("base_url")
+    if given:
+        yield str(given).rstrip("/")
+        return
+    from conformance.reference.app import ReferenceApp
+    from conformance.reference.server import serve
+
+    with serve(ReferenceApp()) as server:
+        yield server.base_url
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest, base_url: str) -> Target:
+    config = request.config
+    embedded = not config.getoption("base_url")
+    if embedded:
+        from conformance.reference.server import credentials as reference_credentials
+
+        found = {
+            identity: Credentials(user, password, env_var(identity))
+            for identity, (user, password) in reference_credentials().items()
+        }
+    else:
+        options = {
+            identity: config.getoption(f"credentials_{identity.replace('-', '_')}")
+            for identity in IDENTITIES
+        }
+        try:
+            found = credentials_from(options)
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+    return Target(
+        base_url=base_url,
+        credentials=found,
+        writes=config.getoption("writes") or ("all" if embedded else "none"),
+        embedded=embedded,
+        timeout=config.getoption("request_timeout"),
+        max_body=DEFAULT_MAX_BODY,
+        strict=config.getoption("strict"),
+    )
+
+
+@pytest.fixture(scope="session")
+def clients(target: Target) -> Iterator[dict[str, Client]]:
+    """One client per identity that has credentials."""
+    made = {name: Client(target, name, creds) for name, creds in target.credentials.items()}
+    yield made
+    for client in made.values():
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def inventory(clients: dict[str, Client], target: Target) -> Inventory:
+    if not clients:
+        pytest.exit(
+            "No credentials: give --admin/--supervisor/--agent/--other-agent USER:PASSWORD or "
+            "set DEVICES_API_ADMIN etc.",
+            returncode=4,
+        )
+    try:
+        return discover(clients)
+    except DiscoveryError as error:
+        pytest.exit(f"Cannot use {target.base_url}: {error}", returncode=3)
+
+
+@pytest.fixture
+def client(clients: dict[str, Client], inventory: Inventory) -> Callable[[str], Client]:
+    """client("agent") -> that identity's client; skips visibly when it has no credentials."""
+
+    def pick(identity: str) -> Client:
+        if identity not in clients:
+            pytest.skip(f"no credentials for {identity} (--{identity} or ${env_var(identity)})")
+        return clients[identity]
+
+    return pick
+
+
+@pytest.fixture(scope="session")
+def stranger(target: Target) -> Callable[[str], Client]:
+    """Clients that are not real users: anonymous, a malformed header, a wrong password."""
+
+    def make(kind: str) -> Client:
+        if kind == ANONYMOUS or kind == MALFORMED:
+            return Client(target, kind, None)
+        assert kind == WRONG_PASSWORD
+        known = next(iter(target.credentials.values()), None)
+        if known is None:
+            pytest.skip("a wrong password needs a real user name: no credentials given")
+        return Client(target, kind, Credentials(known.user, known.password + "-wrong", ""))
+
+    return make
+

@@ -1,0 +1,56 @@
+"""How a case reports a broken requirement: the ID, its sentence, expected, actual, a reproduction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from conformance.contract import requirement
+
+if TYPE_CHECKING:
+    from conformance.client import Exchange
+
+
+class RequirementFailure(AssertionError):
+    """A requirement does not hold. Carries its own ID, which may differ from the case's marker:
+    a case about `fields` that meets a 500 reports DEV-HTTP-002, the rule actually broken."""
+
+    def __init__(
+        self, req_id: str, expected: str, actual: str, exchange: Exchange | None = None
+    ) -> None:
+        self.req_id = req_id
+        self.expected = expected
+        self.actual = actual
+        self.exchange = exchange
+        super().__init__(self.render())
+
+    @property
+    def level(self) -> str:
+        return requirement(self.req_id).level
+
+    @property
+    def curl(self) -> str | None:
+        return self.exchange.curl() if self.exchange is not None else None
+
+    def render(self) -> str:
+        req = requirement(self.req_id)
+        lines = [
+            f"{req.id} ({req.level}): {req.text}",
+            f"Expected: {self.expected}",
+            f"Actual:   {self.actual}",
+        ]
+        if self.exchange is not None:
+            lines.append(f"Request:  {self.exchange.method} {self.exchange.url}")
+            lines.append(f"Reproduce: {self.exchange.curl()}")
+        return "\n".join(lines)
+
+
+def expect(
+    condition: object,
+    req_id: str,
+    expected: str,
+    actual: str,
+    exchange: Exchange | None = None,
+) -> None:
+    """Raise a RequirementFailure unless `condition` holds."""
+    if not condition:
+        raise RequirementFailure(req_id, expected, actual, exchange)

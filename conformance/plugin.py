@@ -1,0 +1,171 @@
+"""The pytest plugin of the Devices API conformance suite: its options, its markers, the verdict
+of each case by requirement, and the reports.
+
+Registered through the `pytest11` entry point, so `pytest conformance --base-url URL` finds it.
+The fixtures that reach the target live in conformance/conftest.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.contract import requirement
+from conformance.failures import RequirementFailure
+from conformance.results import Results
+from conformance.target import IDENTITIES, WRITE_LEVELS, env_var
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESULTS_KEY = pytest.StashKey[Results]()
+# pytest_runtest_logreport receives no config; the session's results are reached from here.
+RESULTS: dict[str, Results] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("devices-api", "Devices API conformance")
+    for identity in IDENTITIES:
+        group.addoption(
+            f"--{identity}",
+            metavar="USER:PASSWORD",
+            dest=f"credentials_{identity.replace('-', '_')}",
+            help=f"credentials of the {identity} identity (else ${env_var(identity)})",
+        )
+    group.addoption(
+        "--writes",
+        choices=WRITE_LEVELS,
+        default=None,
+        help="none: only GETs; reversible: also operations the case undoes; all: also creates, "
+        "which cannot be undone. Default: none against --base-url, all against the embedded server",
+    )
+    # `--strict` is pytest's own (strict markers, config, xfail); the suite reads it too: under
+    # it a broken SHOULD fails the run instead of warning.
+    group.addoption(
+        "--report-dir", default="reports", help="where the reports go (default: reports)"
+    )
+    group.addoption(
+        "--request-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a response may take, whole (default: 10)",
+    )
+    group.addoption(
+        "--fuzz-examples",
+        type=int,
+        default=None,
+        help="generated requests per operation and identity in the fuzzing phase (default: 15)",
+    )
+
+
+def is_conformance_run(config: pytest.Config) -> bool:
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        if path == PACKAGE_DIR or PACKAGE_DIR in path.parents:
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if not is_conformance_run(config):
+        return
+    report_dir = Path(config.getoption("report_dir"))
+    results = Results(report_dir, target_summary(config))
+    config.stash[RESULTS_KEY] = results
+    RESULTS["current"] = results
+    # JUnit XML for CI dashboards, unless the user chose a path.
+    if not getattr(config.option, "xmlpath", None):
+        config.option.xmlpath = str(report_dir / "junit.xml")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = item.get_closest_marker("requirement")
+        if marker is None:
+            continue
+        req = requirement(marker.args[0])
+        # `-k DEV-FLD` selects an area, `-k DEV-FLD-003` one requirement.
+        item.extra_keyword_matches.add(req.id)
+        item.user_properties += [("requirement", req.id), ("level", req.level)]
+        identity = case_identity(item)
+        if identity:
+            item.user_properties.append(("identity", identity))
+
+
+def case_identity(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "identity" in callspec.params:
+        return str(callspec.params["identity"])
+    marker = item.get_closest_marker("role")
+    return str(marker.args[0]) if marker else None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    marker = item.get_closest_marker("requirement")
+    if marker is None or RESULTS_KEY not in item.config.stash:
+        return report
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        judge(item, call, report)
+    return report
+
+
+def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+    """Record the verdict of one case on its report (so it also crosses from xdist workers). A
+    failure names the requirement it broke, which may not be the case's own; a broken SHOULD is
+    a warning unless --strict (Autobahn's NON-STRICT)."""
+    failure = call.excinfo.value if call.excinfo else None
+    # Each phase's report shares the item's list; give this one its own before adding to it.
+    report.user_properties = list(report.user_properties)
+    verdict = "pass"
+    if report.skipped:
+        verdict = "skip"
+    elif report.failed and isinstance(failure, RequirementFailure):
+        verdict = "fail"
+        report.user_properties.append(("broken", failure.req_id))
+        if failure.curl:
+            report.user_properties.append(("curl", failure.curl))
+        if failure.level != "MUST" and not item.config.getoption("strict"):
+            verdict = "warning"
+            report.outcome = "passed"
+            report.user_properties.append(("message", str(failure)))
+    elif report.failed:
+        verdict = "fail" if report.when == "call" else "error"
+    report.user_properties.append(("verdict", verdict))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    results = RESULTS.get("current")
+    if results is not None:
+        results.add(report)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    results = config.stash.get(RESULTS_KEY, None)
+    if results is None or not results.outcomes:
+        return
+    terminalreporter.section("Devices API conformance")
+    for line in results.summary_lines():
+        terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    results = session.config.stash.get(RESULTS_KEY, None)
+    if results is None or not results.outcomes or hasattr(session.config, "workerinput"):
+        return
+    results.write()
+
+
+def target_summary(config: pytest.Config) -> dict[str, Any]:
+    base_url = config.getoption("base_url", None)
+    writes = config.getoption("writes") or ("none" if base_url else "all")
+    return {
+        "base_url": base_url or "embedded reference server",
+        "writes": writes,
+        "strict": bool(config.getoption("strict")),
+    }

@@ -1,0 +1,167 @@
+"""The verdicts of a run, by case and by requirement, and the files they are written to."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.contract import catalogue, requirement, spec_digest
+
+KIT_VERSION = "0.1.0"
+
+
+@dataclass
+class Outcome:
+    """The verdict of one case."""
+
+    nodeid: str
+    requirement: str
+    verdict: str  # pass, fail, error, warning, skip
+    broken: str | None = None  # the requirement a failure broke, when it names one
+    identity: str | None = None
+    message: str = ""
+    curl: str | None = None
+    duration: float = 0.0
+
+
+@dataclass
+class RequirementStatus:
+    id: str
+    level: str
+    text: str
+    status: str  # pass, fail, warning, skipped, not tested, inconclusive
+    cases: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+def from_report(report: pytest.TestReport) -> Outcome | None:
+    props = dict(report.user_properties)
+    if "verdict" not in props:
+        return None
+    verdict = str(props["verdict"])
+    message = str(props.get("message", ""))
+    if verdict == "skip" and isinstance(report.longrepr, tuple):
+        message = str(report.longrepr[2]).removeprefix("Skipped: ")
+    elif verdict in {"fail", "error"}:
+        message = report.longreprtext[-4000:]
+    return Outcome(
+        nodeid=report.nodeid,
+        requirement=str(props["requirement"]),
+        verdict=verdict,
+        broken=props.get("broken"),
+        identity=props.get("identity"),
+        message=message,
+        curl=props.get("curl"),
+        duration=report.duration,
+    )
+
+
+class Results:
+    def __init__(self, report_dir: Path, target: dict[str, Any]) -> None:
+        self.report_dir = report_dir
+        self.target = target
+        self.started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        self.outcomes: list[Outcome] = []
+
+    def add(self, report: pytest.TestReport) -> None:
+        outcome = from_report(report)
+        if outcome is not None:
+            self.outcomes.append(outcome)
+
+    def requirement_statuses(self) -> list[RequirementStatus]:
+        by_requirement: dict[str, list[Outcome]] = {}
+        broken: dict[str, list[Outcome]] = {}
+        for outcome in self.outcomes:
+            by_requirement.setdefault(outcome.requirement, []).append(outcome)
+            if outcome.verdict in {"fail", "warning"}:
+                broken.setdefault(outcome.broken or outcome.requirement, []).append(outcome)
+        return [
+            self._status(req_id, by_requirement.get(req_id, []), broken.get(req_id, []))
+            for req_id in catalogue()
+        ]
+
+    @staticmethod
+    def _status(req_id: str, own: list[Outcome], broken: list[Outcome]) -> RequirementStatus:
+        req = requirement(req_id)
+        status = RequirementStatus(req.id, req.level, req.text, "not tested")
+        status.cases = [o.nodeid for o in own]
+        verdicts = Counter(o.verdict for o in own)
+        if broken:
+            status.status = "warning" if all(o.verdict == "warning" for o in broken) else "fail"
+            status.cases = sorted({*status.cases, *(o.nodeid for o in broken)})
+        elif verdicts["pass"]:
+            status.status = "pass"
+        elif verdicts["fail"] or verdicts["error"]:
+            status.status = "inconclusive"
+            status.reason = "its cases stopped on another requirement"
+        elif verdicts["skip"]:
+            status.status = "skipped"
+            status.reason = sorted({o.message for o in own if o.verdict == "skip"})[0]
+        else:
+            status.reason = req.not_tested or "no case ran (deselected or not written)"
+        return status
+
+    def failed_requirements(self) -> list[str]:
+        return [s.id for s in self.requirement_statuses() if s.status == "fail"]
+
+    def summary_lines(self) -> list[str]:
+        statuses = self.requirement_statuses()
+        lines = []
+        for level in ("MUST", "SHOULD", "MAY"):
+            counts = Counter(s.status for s in statuses if s.level == level)
+            if counts:
+                parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+                lines.append(f"{level:<6} {parts}")
+        for status in statuses:
+            if status.status in {"fail", "warning"}:
+                lines.append(f"{status.status.upper():<7} {status.id} ({status.level}): {status.text}")
+        lines.append(f"Reports: {self.report_dir}/conformance.{{json,md}}, junit.xml")
+        return lines
+
+    def document(self) -> dict[str, Any]:
+        statuses = self.requirement_statuses()
+        totals: dict[str, dict[str, int]] = {}
+        for status in statuses:
+            totals.setdefault(status.level, Counter())[status.status] += 1  # type: ignore[index]
+        return {
+            "kit_version": KIT_VERSION,
+            "target": self.target,
+            "spec_sha256": spec_digest(),
+            "started": self.started,
+            "totals": {level: dict(counts) for level, counts in totals.items()},
+            "requirements": [asdict(s) for s in statuses],
+            "cases": [asdict(o) for o in self.outcomes],
+        }
+
+    def write(self) -> None:
+        self.report_dir.mkdir(parents=True, exist_ok=True)
+        document = self.document()
+        (self.report_dir / "conformance.json").write_text(
+            json.dumps(document, indent=2), encoding="utf-8"
+        )
+        (self.report_dir / "conformance.md").write_text(markdown(document), encoding="utf-8")
+
+
+def markdown(document: dict[str, Any]) -> str:
+    lines = [
+        "# Devices API conformance",
+        "",
+        f"Target: {document['target']['base_url']} (writes: {document['target']['writes']})",
+        "",
+        "| level | " + " | ".join(["pass", "fail", "warning", "skipped", "not tested"]) + " |",
+        "|---|---|---|---|---|---|",
+    ]
+    for level, counts in document["totals"].items():
+        cells = [str(counts.get(k, 0)) for k in ("pass", "fail", "warning", "skipped", "not tested")]
+        lines.append(f"| {level} | " + " | ".join(cells) + " |")
+    failing = [r for r in document["requirements"] if r["status"] in {"fail", "warning"}]
+    if failing:
+        lines += ["", "## Failures", ""]
+        lines += [f"- **{r['id']}** ({r['level']}, {r['status']}): {r['text']}" for r in failing]
+    return "\n".join(lines) + "\n"

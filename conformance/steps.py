@@ -1,0 +1,84 @@
+"""The steps cases are made of: send a request as an identity, check what every response must
+satisfy, and read the parts of the body a case is about."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.client import Client, Exchange
+from conformance.failures import expect
+from conformance.validation import check_exchange
+
+
+@dataclass
+class Reply:
+    exchange: Exchange
+    body: dict[str, Any]
+
+    @property
+    def status(self) -> int:
+        return self.exchange.status
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.body.get("statusCode") == 0
+
+
+def get(client: Client, path: str, params: dict[str, str] | None = None) -> Reply:
+    exchange = client.get(path, params)
+    return Reply(exchange, check_exchange(exchange, client.target.base_url))
+
+
+def post(client: Client, path: str, body: Any, *, csrf: bool = True) -> Reply:
+    exchange = client.post(path, body, csrf=csrf)
+    return Reply(exchange, check_exchange(exchange, client.target.base_url))
+
+
+def expect_status(reply: Reply, allowed: Iterable[int], req_id: str, what: str) -> None:
+    allowed = sorted(set(allowed))
+    shown = " or ".join(str(s) for s in allowed)
+    expect(
+        reply.status in allowed,
+        req_id,
+        f"{what}: HTTP {shown}",
+        reply.exchange.describe(),
+        reply.exchange,
+    )
+
+
+def devices(reply: Reply, req_id: str = "DEV-FLD-002") -> list[dict[str, Any]]:
+    found = reply.body.get("devices")
+    expect(
+        isinstance(found, list),
+        req_id,
+        "the devices under `devices`",
+        f"members {sorted(reply.body)}",
+        reply.exchange,
+    )
+    return [d for d in found if isinstance(d, dict)]
+
+
+def uris(reply: Reply, req_id: str = "DEV-FLD-001") -> list[str]:
+    found = reply.body.get("uris")
+    expect(
+        isinstance(found, list) and "devices" not in reply.body,
+        req_id,
+        "device URIs under `uris` (and no `devices`)",
+        f"members {sorted(reply.body)}",
+        reply.exchange,
+    )
+    return [str(u) for u in found]
+
+
+def device(reply: Reply, req_id: str = "DEV-FLD-006") -> dict[str, Any]:
+    found = reply.body.get("device")
+    expect(
+        isinstance(found, dict),
+        req_id,
+        "the device under `device`",
+        f"members {sorted(reply.body)}",
+        reply.exchange,
+    )
+    return dict(found)
