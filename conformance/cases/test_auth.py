@@ -1,0 +1,46 @@
+"""Authentication: HTTP Basic on every request ("Request Parameters"; RFC 7617)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD
+from conformance.contract import operations
+from conformance.steps import expect_status, get
+
+KINDS = {ANONYMOUS: "DEV-AUTH-001", MALFORMED: "DEV-AUTH-002", WRONG_PASSWORD: "DEV-AUTH-003"}
+MISSING_ID = "00000000-0000-4000-8000-00000000f00d"
+
+
+def reads() -> list[tuple[str, str]]:
+    """(operationId, path) of every GET, ids filled with ones that need not exist: an
+    unauthenticated request must be refused before anything is looked up."""
+    return [
+        (op_id, path.replace("{id}", MISSING_ID).replace("{userId}", "0" * 32))
+        for op_id, (method, path, _) in operations().items()
+        if method == "GET"
+    ]
+
+
+def cases() -> list[object]:
+    return [
+        pytest.param(kind, path, id=f"{op_id}[{kind}]", marks=pytest.mark.requirement(req_id))
+        for kind, req_id in KINDS.items()
+        for op_id, path in reads()
+    ]
+
+
+@pytest.mark.parametrize(("kind", "path"), cases())
+def test_requests_without_valid_credentials_are_401(kind, path, stranger):
+    """Sends a GET with no, malformed, or wrong credentials; the answer is 401 with statusCode 20."""
+    reply = get(stranger(kind), path)
+    expect_status(reply, {401}, KINDS[kind], f"GET {path} as {kind}")
+
+
+@pytest.mark.requirement("DEV-AUTH-004")
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_401_challenges_with_basic(kind, stranger):
+    """Sends GET /me/devices without valid credentials; the 401 carries WWW-Authenticate: Basic."""
+    reply = get(stranger(kind), "/me/devices")
+    expect_status(reply, {401}, KINDS[kind], f"GET /me/devices as {kind}")
+    # check_exchange verified the challenge of the 401 (DEV-AUTH-004).

@@ -1,0 +1,42 @@
+"""GET /me: the caller's own user record (vendor "Users API")."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.failures import expect
+from conformance.steps import expect_status, get
+from conformance.target import IDENTITIES
+
+
+@pytest.mark.requirement("DEV-ME-001")
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_me_returns_the_caller(identity, client):
+    """Sends GET /me; `user` holds a non-empty id, the login name and ROLE_ roles."""
+    caller = client(identity)
+    reply = get(caller, "/me")
+    expect_status(reply, {200}, "DEV-PERM-010", "GET /me by an authenticated user")
+    user = reply.body.get("user") or {}
+    login = caller.credentials.user if caller.credentials else ""
+    expect(
+        isinstance(user.get("id"), str) and user["id"],
+        "DEV-ME-001",
+        "a non-empty user.id",
+        f"user.id {user.get('id')!r}",
+        reply.exchange,
+    )
+    expect(
+        user.get("userName") == login,
+        "DEV-ME-001",
+        f"user.userName {login!r}",
+        f"{user.get('userName')!r}",
+        reply.exchange,
+    )
+    roles = user.get("roles")
+    expect(
+        isinstance(roles, list) and roles and all(str(r).startswith("ROLE_") for r in roles),
+        "DEV-ME-001",
+        "user.roles, a non-empty list of ROLE_ names",
+        f"{roles!r}",
+        reply.exchange,
+    )
