@@ -9,6 +9,7 @@ import pytest
 
 from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD, Client
 from conformance.inventory import DiscoveryError, Inventory, discover
+from conformance.plugin import write_level
 from conformance.target import IDENTITIES, Credentials, Target, credentials_from, env_var
 
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
@@ -51,7 +52,7 @@ def target(request: pytest.FixtureRequest, base_url: str) -> Target:
     return Target(
         base_url=base_url,
         credentials=found,
-        writes=config.getoption("writes") or ("all" if embedded else "none"),
+        writes=write_level(config),
         embedded=embedded,
         timeout=config.getoption("request_timeout"),
         max_body=DEFAULT_MAX_BODY,

@@ -80,8 +80,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.xmlpath = str(report_dir / "junit.xml")
 
 
+def write_level(config: pytest.Config) -> str:
+    """--writes, or its default: read-only against a --base-url, everything when embedded."""
+    chosen = config.getoption("writes")
+    return str(chosen or ("none" if config.getoption("base_url", None) else "all"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    allowed = write_level(config)
     for item in items:
+        writes = item.get_closest_marker("writes")
+        if writes and WRITE_LEVELS.index(writes.args[0]) > WRITE_LEVELS.index(allowed):
+            reason = f"needs --writes {writes.args[0]} (this run: --writes {allowed})"
+            item.add_marker(pytest.mark.skip(reason=reason))
         marker = item.get_closest_marker("requirement")
         if marker is None:
             continue
@@ -163,9 +174,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def target_summary(config: pytest.Config) -> dict[str, Any]:
     base_url = config.getoption("base_url", None)
-    writes = config.getoption("writes") or ("none" if base_url else "all")
     return {
         "base_url": base_url or "embedded reference server",
-        "writes": writes,
+        "writes": write_level(config),
         "strict": bool(config.getoption("strict")),
     }

@@ -1,0 +1,239 @@
+"""Device operations and the state they leave (vendor page "Device operations"). Every case
+puts the device back as it found it, even when it fails midway."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from conformance.client import Client, api_path
+from conformance.devices_state import DeviceState, operate, read_device, restore
+from conformance.failures import expect
+from conformance.inventory import Inventory
+from conformance.steps import expect_status, get, uris
+
+pytestmark = pytest.mark.writes("reversible")
+
+# A destination for forwarding from the range Ofcom reserves for drama (never a real line).
+DESTINATION = "+442079460999"
+REFUSED = {400, 403}
+
+
+@pytest.fixture
+def own_device(
+    client: Callable[[str], Client], inventory: Inventory
+) -> Iterator[Callable[[str], tuple[Client, str]]]:
+    """own_device(identity) -> (its client, the id of a device it owns); put back afterwards."""
+    touched: list[tuple[Client, str, DeviceState]] = []
+
+    def pick(identity: str) -> tuple[Client, str]:
+        caller = client(identity)
+        found = inventory.device_of(identity)
+        if found is None:
+            pytest.skip(f"{identity} owns no device")
+        _, now = read_device(caller, found["id"])
+        touched.append((caller, found["id"], DeviceState.of(now)))
+        return caller, found["id"]
+
+    yield pick
+    for caller, device_id, before in reversed(touched):
+        restore(caller, device_id, before)
+
+
+def state_of(caller: Client, device_id: str) -> tuple[DeviceState, dict[str, Any]]:
+    _, found = read_device(caller, device_id)
+    return DeviceState.of(found), found
+
+
+def expect_unchanged(caller: Client, device_id: str, before: DeviceState, req_id: str, reply: Any) -> None:
+    after, _ = state_of(caller, device_id)
+    expect(after == before, req_id, f"the device unchanged: {before}", f"{after}", reply.exchange)
+
+
+def expect_done(reply: Any, req_id: str, what: str) -> None:
+    expect_status(reply, {200}, req_id, what)
+
+
+@pytest.mark.requirement("DEV-OPS-001")
+def test_do_not_disturb_turns_on_and_off(own_device):
+    """Posts DoNotDisturbOn and DoNotDisturbOff (in the order the state allows) and reads back."""
+    caller, device_id = own_device("agent")
+    before, _ = state_of(caller, device_id)
+    order = ["Off", "On"] if before.do_not_disturb == "On" else ["On", "Off"]
+    for value in order:
+        reply = operate(caller, device_id, f"DoNotDisturb{value}")
+        expect_done(reply, "DEV-OPS-001", f"DoNotDisturb{value}")
+        after, _ = state_of(caller, device_id)
+        expect(
+            after.do_not_disturb == value,
+            "DEV-OPS-001",
+            f"doNotDisturb {value} after DoNotDisturb{value}",
+            f"doNotDisturb {after.do_not_disturb!r}",
+            reply.exchange,
+        )
+
+
+@pytest.mark.requirement("DEV-OPS-002")
+def test_forwarding_sets_and_removes_forward_to(own_device):
+    """Posts ForwardCallsOn with a destination, reads forwardTo, posts ForwardCallsOff."""
+    caller, device_id = own_device("agent")
+    before, _ = state_of(caller, device_id)
+    if before.forward_to is not None:
+        expect_done(operate(caller, device_id, "ForwardCallsOff"), "DEV-OPS-002", "ForwardCallsOff")
+    reply = operate(caller, device_id, "ForwardCallsOn", destination=DESTINATION)
+    expect_done(reply, "DEV-OPS-002", "ForwardCallsOn")
+    after, _ = state_of(caller, device_id)
+    expect(after.forward_to == DESTINATION, "DEV-OPS-002", f"forwardTo {DESTINATION}", f"{after.forward_to!r}", reply.exchange)
+    reply = operate(caller, device_id, "ForwardCallsOff")
+    expect_done(reply, "DEV-OPS-002", "ForwardCallsOff")
+    after, _ = state_of(caller, device_id)
+    expect(after.forward_to is None, "DEV-OPS-002", "no forwardTo", f"forwardTo {after.forward_to!r}", reply.exchange)
+
+
+@pytest.mark.requirement("DEV-OPS-003")
+def test_forwarding_without_destination_is_refused(own_device):
+    """Posts ForwardCallsOn without `destination`; 400, and nothing changes."""
+    caller, device_id = own_device("agent")
+    before, _ = state_of(caller, device_id)
+    if before.forward_to is not None:
+        operate(caller, device_id, "ForwardCallsOff")
+        before, _ = state_of(caller, device_id)
+    reply = operate(caller, device_id, "ForwardCallsOn")
+    expect_status(reply, {400}, "DEV-OPS-003", "ForwardCallsOn without destination")
+    expect_unchanged(caller, device_id, before, "DEV-OPS-003", reply)
+
+
+@pytest.mark.requirement("DEV-OPS-004")
+@pytest.mark.parametrize("body", [{}, {"operationName": "SelfDestruct"}, {"operationName": 7}], ids=["missing", "unknown", "number"])
+def test_a_missing_or_unknown_operation_is_refused(body, own_device):
+    """Posts an operation body without a known operationName; 400, and nothing changes."""
+    caller, device_id = own_device("agent")
+    before, _ = state_of(caller, device_id)
+    reply = caller.post(f"/me/devices/{device_id}", body)
+    from conformance.validation import check_exchange
+
+    check_exchange(reply, caller.target.base_url)
+    expect(reply.status == 400, "DEV-OPS-004", "HTTP 400", reply.describe(), reply)
+    after, _ = state_of(caller, device_id)
+    expect(after == before, "DEV-OPS-004", f"the device unchanged: {before}", f"{after}", reply)
+
+
+@pytest.mark.requirement("DEV-OPS-005")
+def test_an_operation_the_device_does_not_offer_is_refused(own_device):
+    """Posts the do-not-disturb operation that matches the current state (DoNotDisturbOn while
+    On); 400 with statusCode 2, or 403, and nothing changes."""
+    caller, device_id = own_device("agent")
+    before, _ = state_of(caller, device_id)
+    current = before.do_not_disturb or "Off"
+    reply = operate(caller, device_id, f"DoNotDisturb{current}")
+    expect_status(reply, REFUSED, "DEV-OPS-005", f"DoNotDisturb{current} while already {current}")
+    if reply.status == 400:
+        expect(reply.body.get("statusCode") == 2, "DEV-OPS-005", "statusCode 2", f"{reply.body.get('statusCode')}", reply.exchange)
+    expect_unchanged(caller, device_id, before, "DEV-OPS-005", reply)
+
+
+def device_uri(caller: Client, device_id: str, base_path: str = "/me/devices") -> str | None:
+    """The server's own URI for a device, as its owner's list gives it."""
+    for uri in uris(get(caller, base_path)):
+        if (api_path(uri, caller.target.base_url) or "").endswith("/" + device_id):
+            return uri
+    return None
+
+
+@pytest.fixture
+def agent_device_uri(client: Callable[[str], Client], inventory: Inventory) -> str:
+    found = inventory.device_of("agent")
+    if found is None:
+        pytest.skip("the agent owns no device to monitor")
+    uri = device_uri(client("agent"), found["id"])
+    if uri is None:
+        pytest.skip("the agent's list gives no URI for its device")
+    return uri
+
+
+@pytest.mark.requirement("DEV-OPS-006")
+@pytest.mark.parametrize("name", ["ListenIn", "BargeIn", "Coach"])
+def test_monitoring_without_target_is_refused(name, own_device):
+    """A supervisor posts a monitoring operation without targetDeviceUri; 400, nothing changes."""
+    caller, device_id = own_device("supervisor")
+    before, _ = state_of(caller, device_id)
+    reply = operate(caller, device_id, name)
+    expect_status(reply, {400}, "DEV-OPS-006", f"{name} without targetDeviceUri")
+    expect_unchanged(caller, device_id, before, "DEV-OPS-006", reply)
+
+
+@pytest.mark.requirement("DEV-PERM-012")
+@pytest.mark.parametrize("name", ["ListenIn", "BargeIn", "Coach"])
+def test_an_agent_cannot_monitor(name, own_device, client, inventory):
+    """The other agent posts a monitoring operation on the agent's device; refused, nothing changes."""
+    caller, device_id = own_device("other-agent")
+    target = inventory.device_of("agent")
+    if target is None:
+        pytest.skip("the agent owns no device")
+    uri = device_uri(client("agent"), target["id"])
+    before, _ = state_of(caller, device_id)
+    reply = operate(caller, device_id, name, targetDeviceUri=uri or "")
+    expect_status(reply, REFUSED, "DEV-PERM-012", f"{name} by a user without ROLE_SUPERVISOR")
+    expect_unchanged(caller, device_id, before, "DEV-PERM-012", reply)
+
+
+MONITORING_CASES = [
+    ("ListenIn", {}, ("ListenIn", "AllCalls", "Call")),
+    ("BargeIn", {}, ("BargeIn", "AllCalls", "Call")),
+    ("Coach", {"supervisorMonitoringMode": "NextCall", "supervisorMonitoringScope": "Agent"}, ("Coach", "NextCall", "Agent")),
+]
+
+
+@pytest.mark.requirement("DEV-MON-002")
+@pytest.mark.parametrize(("name", "options", "shown"), MONITORING_CASES, ids=[c[0] for c in MONITORING_CASES])
+def test_monitoring_shows_on_the_supervisors_device(name, options, shown, own_device, agent_device_uri):
+    """A supervisor monitors the agent's device; its own device shows state, mode and scope."""
+    caller, device_id = own_device("supervisor")
+    before, _ = state_of(caller, device_id)
+    if before.monitoring_on:
+        operate(caller, device_id, "CancelSupervisorMonitoring")
+    reply = operate(caller, device_id, name, targetDeviceUri=agent_device_uri, **options)
+    expect_done(reply, "DEV-MON-002", f"{name} by a supervisor on an agent's device")
+    after, _ = state_of(caller, device_id)
+    expect(after.monitoring == shown, "DEV-MON-002", f"monitoring {shown}", f"{after.monitoring}", reply.exchange)
+
+
+@pytest.mark.requirement("DEV-MON-003")
+def test_cancelling_removes_monitoring(own_device, agent_device_uri):
+    """A supervisor listens in, then cancels; the attributes and the capability are gone."""
+    caller, device_id = own_device("supervisor")
+    before, _ = state_of(caller, device_id)
+    if not before.monitoring_on:
+        reply = operate(caller, device_id, "ListenIn", targetDeviceUri=agent_device_uri)
+        expect_done(reply, "DEV-MON-002", "ListenIn by a supervisor")
+    reply = operate(caller, device_id, "CancelSupervisorMonitoring")
+    expect_done(reply, "DEV-MON-003", "CancelSupervisorMonitoring while monitoring")
+    after, found = state_of(caller, device_id)
+    expect(not any(after.monitoring), "DEV-MON-003", "no monitoring attributes", f"{after.monitoring}", reply.exchange)
+    expect(
+        "CancelSupervisorMonitoring" not in (found.get("capabilities") or []),
+        "DEV-MON-003",
+        "CancelSupervisorMonitoring no longer offered",
+        f"capabilities {found.get('capabilities')}",
+        reply.exchange,
+    )
+
+
+@pytest.mark.requirement("DEV-MON-004")
+def test_monitoring_offers_cancel(own_device, agent_device_uri):
+    """A supervisor listens in; its device offers CancelSupervisorMonitoring."""
+    caller, device_id = own_device("supervisor")
+    before, _ = state_of(caller, device_id)
+    if not before.monitoring_on:
+        reply = operate(caller, device_id, "ListenIn", targetDeviceUri=agent_device_uri)
+        expect_done(reply, "DEV-MON-002", "ListenIn by a supervisor")
+    _, found = state_of(caller, device_id)
+    expect(
+        "CancelSupervisorMonitoring" in (found.get("capabilities") or []),
+        "DEV-MON-004",
+        "CancelSupervisorMonitoring offered while monitoring",
+        f"capabilities {found.get('capabilities')}",
+        None,
+    )
