@@ -1,0 +1,146 @@
+"""Creating devices (vendor pages "Create a device", "Create and assign a device"). Creates
+cannot be undone: these cases run only with --writes all, and use the reserved number range."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from conformance.client import Client, api_path
+from conformance.failures import expect
+from conformance.inventory import Inventory
+from conformance.numbers_pool import NumberPool
+from conformance.steps import Reply, devices, expect_status, get, post
+
+pytestmark = pytest.mark.writes("all")
+
+ENDPOINTS = [("admin", "/devices"), ("admin", "/users/{agent}/devices"), ("agent", "/me/devices")]
+
+
+@pytest.fixture(scope="session")
+def numbers(clients: dict[str, Client]) -> NumberPool:
+    if "admin" not in clients:
+        pytest.skip("choosing unused numbers needs the admin's view of every device")
+    listed = get(clients["admin"], "/devices", {"fields": "phoneNumber"})
+    return NumberPool(str(d.get("phoneNumber")) for d in devices(listed))
+
+
+def endpoint(template: str, inventory: Inventory) -> str:
+    agent = inventory.identities.get("agent")
+    if agent is None:
+        pytest.skip("needs the agent identity")
+    return template.replace("{agent}", agent.user_id)
+
+
+def endpoint_params() -> list[Any]:
+    return [pytest.param(who, path, id=path) for who, path in ENDPOINTS]
+
+
+def all_ids(client: Callable[[str], Client]) -> set[str]:
+    return {d["id"] for d in devices(get(client("admin"), "/devices", {"fields": "id"}))}
+
+
+def read_created(caller: Client, reply: Reply, req_id: str) -> dict[str, Any]:
+    uri = reply.body.get("uri")
+    path = api_path(str(uri), caller.target.base_url)
+    expect(path, req_id, "an absolute uri under the API's base path", f"uri {uri!r}", reply.exchange)
+    alone = get(caller, str(path), {"fields": "*"})
+    found = alone.body.get("device")
+    expect(isinstance(found, dict), req_id, f"{uri} resolves to a device", alone.exchange.describe(), alone.exchange)
+    return dict(found)
+
+
+@pytest.mark.requirement("DEV-CRT-001")
+@pytest.mark.parametrize(("identity", "template"), endpoint_params())
+@pytest.mark.parametrize("body", [{}, {"model": "CloudDevice"}], ids=["empty", "model-only"])
+def test_a_device_without_phone_number_is_refused(identity, template, body, client, inventory):
+    """Posts a device without phoneNumber; 400 with statusCode 1, and nothing is created."""
+    before = all_ids(client)
+    reply = post(client(identity), endpoint(template, inventory), body)
+    expect_status(reply, {400}, "DEV-CRT-001", "a create without phoneNumber")
+    expect(reply.body.get("statusCode") == 1, "DEV-CRT-001", "statusCode 1", f"{reply.body.get('statusCode')}", reply.exchange)
+    after = all_ids(client)
+    expect(after == before, "DEV-CRT-001", "no new device", f"new {sorted(after - before)}", reply.exchange)
+
+
+@pytest.mark.requirement("DEV-CRT-002")
+@pytest.mark.parametrize(("identity", "template"), endpoint_params())
+def test_a_create_answers_id_and_a_uri_that_resolves(identity, template, client, inventory, numbers):
+    """Posts a device with a fresh number; the answer's uri reads back that id and number."""
+    caller = client(identity)
+    number = numbers.take()
+    reply = post(caller, endpoint(template, inventory), {"phoneNumber": number, "telephonyNetwork": "Public"})
+    expect_status(reply, {200}, "DEV-CRT-002", "a valid create")
+    reader = client("admin")
+    found = read_created(reader, reply, "DEV-CRT-002")
+    expect(
+        found.get("id") == reply.body.get("id") and found.get("phoneNumber") in (None, number),
+        "DEV-CRT-002",
+        f"device {reply.body.get('id')} with phoneNumber {number}",
+        f"device {found.get('id')} with phoneNumber {found.get('phoneNumber')!r}",
+        reply.exchange,
+    )
+
+
+@pytest.mark.requirement("DEV-CRT-003")
+def test_telephony_network_defaults_to_private(client, numbers):
+    """Posts a device without telephonyNetwork; it reads back Private."""
+    reply = post(client("admin"), "/devices", {"phoneNumber": numbers.take()})
+    expect_status(reply, {200}, "DEV-CRT-002", "a valid create")
+    found = read_created(client("admin"), reply, "DEV-CRT-002")
+    expect(
+        found.get("telephonyNetwork") == "Private",
+        "DEV-CRT-003",
+        "telephonyNetwork Private",
+        f"{found.get('telephonyNetwork')!r}",
+        reply.exchange,
+    )
+
+
+@pytest.mark.requirement("DEV-CRT-004")
+@pytest.mark.parametrize(("identity", "template"), endpoint_params())
+def test_a_number_in_use_is_refused(identity, template, client, inventory):
+    """Posts a device with the number of an existing one; 403, and nothing is created."""
+    existing = inventory.device_of("agent") or next(iter((inventory.all_devices or {}).values()), None)
+    if existing is None or not existing.get("phoneNumber"):
+        pytest.skip("no existing device with a phoneNumber")
+    before = all_ids(client)
+    reply = post(client(identity), endpoint(template, inventory), {"phoneNumber": existing["phoneNumber"]})
+    expect_status(reply, {403}, "DEV-CRT-004", f"a create with {existing['phoneNumber']}, in use")
+    after = all_ids(client)
+    expect(after == before, "DEV-CRT-004", "no new device", f"new {sorted(after - before)}", reply.exchange)
+
+
+@pytest.mark.requirement("DEV-CRT-005")
+@pytest.mark.parametrize(("identity", "template", "owner"), [
+    ("admin", "/users/{agent}/devices", "agent"),
+    ("agent", "/me/devices", "agent"),
+    ("admin", "/devices", None),
+], ids=["/users/{agent}/devices", "/me/devices", "/devices"])
+def test_a_created_device_belongs_where_it_was_created(identity, template, owner, client, inventory, numbers):
+    """Creates a device and looks for it in each identity's own list."""
+    reply = post(client(identity), endpoint(template, inventory), {"phoneNumber": numbers.take()})
+    expect_status(reply, {200}, "DEV-CRT-002", "a valid create")
+    new_id = reply.body.get("id")
+    for name in inventory.identities:
+        if not inventory.identities[name].is_agent:
+            continue
+        listed = {d["id"] for d in devices(get(client(name), "/me/devices", {"fields": "id"}))}
+        expect(
+            (new_id in listed) == (name == owner),
+            "DEV-CRT-005",
+            f"device {new_id} {'in' if name == owner else 'not in'} {name}'s /me/devices",
+            f"{'in' if new_id in listed else 'not in'} it",
+            reply.exchange,
+        )
+
+
+@pytest.mark.requirement("DEV-CRT-006")
+@pytest.mark.parametrize(("identity", "template"), endpoint_params())
+def test_a_created_device_is_in_all_devices(identity, template, client, inventory, numbers):
+    """Creates a device; GET /devices lists it."""
+    reply = post(client(identity), endpoint(template, inventory), {"phoneNumber": numbers.take()})
+    expect_status(reply, {200}, "DEV-CRT-002", "a valid create")
+    expect(reply.body.get("id") in all_ids(client), "DEV-CRT-006", f"{reply.body.get('id')} in GET /devices", "absent", reply.exchange)
