@@ -32,11 +32,12 @@ class Exchange:
     method: str
     url: str
     identity: str
-    request_headers: dict[str, str]
-    request_body: bytes | None
+    # Kept out of repr: the request headers hold the credentials.
+    request_headers: dict[str, str] = field(repr=False)
+    request_body: bytes | None = field(repr=False)
     status: int = 0
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    body: bytes = field(default=b"", repr=False)
     env_var: str | None = None
     elapsed: float = 0.0
 

@@ -138,6 +138,9 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
         verdict = "skip"
     elif report.failed and isinstance(failure, RequirementFailure):
         verdict = "fail"
+        # The rendered failure says all a reader needs (requirement, expected, actual, curl);
+        # a traceback would add noise and the values of local variables.
+        report.longrepr = str(failure)
         report.user_properties.append(("broken", failure.req_id))
         if failure.curl:
             report.user_properties.append(("curl", failure.curl))

@@ -164,7 +164,7 @@ def lint_operations_name_their_policy(spec: Document) -> list[str]:
         if not isinstance(access, dict):
             problems.append(f"{label}: no x-access")
             continue
-        unknown_keys = set(access) - {"requirement", "object", "roles"}
+        unknown_keys = set(access) - {"requirement", "object", "roles", "target-roles"}
         if unknown_keys:
             problems.append(f"{label}: x-access has unknown keys {sorted(unknown_keys)}")
         requirement = access.get("requirement")

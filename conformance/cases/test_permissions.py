@@ -1,0 +1,151 @@
+"""Who may call what, cell by cell: every operation x identity x object, generated from the
+contract's `x-access` policy (OWASP API Security Top 10: API1 object-level and API5
+function-level authorization)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from conformance.client import Client
+from conformance.devices_state import operate
+from conformance.failures import expect
+from conformance.inventory import Inventory
+from conformance.numbers_pool import NumberPool
+from conformance.policy import Cell, PolicyError, cells
+from conformance.steps import Reply, devices, get, post
+
+MISSING_DEVICE = "00000000-0000-4000-8000-00000000c0de"
+MISSING_USER = "000000000000000000000000c0de0000"
+
+try:
+    CELLS = cells()
+except PolicyError as error:  # a collection error that says what is wrong with the policy
+    raise pytest.UsageError(f"openapi/devices.yaml: {error}") from None
+
+
+def cell_params() -> list[Any]:
+    params = []
+    for cell in CELLS:
+        marks = [pytest.mark.requirement(cell.requirement), pytest.mark.role(cell.identity)]
+        if cell.writes != "none":
+            marks.append(pytest.mark.writes(cell.writes))
+        params.append(pytest.param(cell, id=cell.label, marks=marks))
+    return params
+
+
+def resolve_device(cell: Cell, inventory: Inventory) -> dict[str, Any]:
+    if cell.obj == "missing":
+        return {"id": MISSING_DEVICE}
+    if cell.obj == "foreign":
+        found = inventory.foreign_device()
+    else:
+        found = inventory.device_of(cell.identity if cell.obj == "own" else cell.obj)
+    if found is None:
+        pytest.skip(f"no {cell.obj} device on this target")
+    return found
+
+
+def resolve_user(cell: Cell, inventory: Inventory) -> tuple[str, frozenset[str] | None]:
+    """The user id the path names, and that user's roles when known."""
+    if cell.obj == "missing":
+        return MISSING_USER, None
+    name = cell.identity if cell.obj == "self" else ("other-agent" if cell.identity == "agent" else "agent")
+    known = inventory.identities.get(name)
+    if known is None:
+        pytest.skip(f"no credentials for {name}, whose user id this cell needs")
+    return known.user_id, known.roles
+
+
+def path_of(cell: Cell, inventory: Inventory) -> tuple[str, dict[str, Any] | None, frozenset[int]]:
+    """The path with its parameter filled, the device it names, the statuses allowed."""
+    if "{id}" in cell.path:
+        found = resolve_device(cell, inventory)
+        return cell.path.replace("{id}", found["id"]), found, cell.expected
+    if "{userId}" in cell.path:
+        user_id, roles = resolve_user(cell, inventory)
+        return cell.path.replace("{userId}", user_id), None, cell.expected_for(roles)
+    return cell.path, None, cell.expected
+
+
+def other_devices(inventory: Inventory, identity: str) -> dict[str, dict[str, Any]]:
+    """Devices the identity does not own: none of their data may reach it in a denial."""
+    mine = set(inventory.identities[identity].devices) if identity in inventory.identities else set()
+    known = {**(inventory.all_devices or {})}
+    for other in inventory.identities.values():
+        known.update(other.devices)
+    return {i: d for i, d in known.items() if i not in mine}
+
+
+def expect_no_device_data(reply: Reply, cell: Cell, inventory: Inventory, asked: str | None) -> None:
+    """A denial names no device the caller may not see: no id (but the one it asked for) and
+    no phone number."""
+    text = reply.exchange.body.decode("utf-8", "replace")
+    for device_id, found in other_devices(inventory, cell.identity).items():
+        leaked = [device_id] if device_id != asked and device_id in text else []
+        number = found.get("phoneNumber")
+        if isinstance(number, str) and len(number) > 3 and number in text:
+            leaked.append(number)
+        expect(not leaked, "DEV-PERM-011", "a denial without device data", f"the body holds {leaked}", reply.exchange)
+
+
+def send(cell: Cell, caller: Client, path: str, target: dict[str, Any] | None, pool: Callable[[], NumberPool]) -> Reply:
+    if cell.method == "GET":
+        return get(caller, path, {"fields": "*"})
+    if cell.operation_id == "operateMyDevice":
+        value = "Off" if (target or {}).get("doNotDisturb") == "On" else "On"
+        return post(caller, path, {"operationName": f"DoNotDisturb{value}"})
+    return post(caller, path, {"phoneNumber": pool().take()})
+
+
+def undo(cell: Cell, caller: Client, path: str, target: dict[str, Any] | None, reply: Reply) -> None:
+    """Put back a device that a successful operation changed (allowed, or wrongly let through)."""
+    if cell.operation_id == "operateMyDevice" and reply.status == 200 and target is not None:
+        value = "On" if target.get("doNotDisturb") == "On" else "Off"
+        operate(caller, target["id"], f"DoNotDisturb{value}")
+
+
+@pytest.mark.parametrize("cell", cell_params())
+def test_policy_cell(cell: Cell, client, inventory: Inventory, request):
+    """Sends the operation as the identity on the object; the status is what the policy says."""
+    caller = client(cell.identity)
+    path, target, expected = path_of(cell, inventory)
+    reply = send(cell, caller, path, target, lambda: request.getfixturevalue("numbers"))
+    try:
+        expect(
+            reply.status in expected,
+            cell.requirement,
+            f"{cell.identity} ({cell.verdict}) on {path}: HTTP {' or '.join(map(str, sorted(expected)))}",
+            reply.exchange.describe(),
+            reply.exchange,
+        )
+        if reply.status != 200:
+            expect_no_device_data(reply, cell, inventory, target["id"] if target else None)
+        elif cell.verdict == "self" and cell.method == "GET":
+            expect_only_own(cell, reply, client, inventory)
+    finally:
+        undo(cell, caller, path, target, reply)
+
+
+def expect_only_own(cell: Cell, reply: Reply, client: Callable[[str], Client], inventory: Inventory) -> None:
+    """A `self` answer lists only what the caller owns, as the admin sees it."""
+    me = inventory.identities[cell.identity]
+    own = {d["id"] for d in devices(get(client("admin"), f"/users/{me.user_id}/devices", {"fields": "id"}))}
+    listed = {d["id"] for d in devices(reply, cell.requirement)}
+    expect(
+        listed <= own,
+        cell.requirement,
+        f"only {cell.identity}'s own devices",
+        f"also {sorted(listed - own)}",
+        reply.exchange,
+    )
+
+
+@pytest.fixture(scope="session")
+def numbers(clients: dict[str, Client]) -> NumberPool:
+    if "admin" not in clients:
+        pytest.skip("choosing unused numbers needs the admin's view of every device")
+    listed = get(clients["admin"], "/devices", {"fields": "phoneNumber"})
+    return NumberPool(str(d.get("phoneNumber")) for d in devices(listed))
