@@ -109,4 +109,3 @@ def stranger(target: Target) -> Callable[[str], Client]:
         return Client(target, kind, Credentials(known.user, known.password + "-wrong", ""))
 
     return make
-

@@ -7,6 +7,7 @@ The fixtures that reach the target live in conformance/conftest.py.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,10 @@ def is_conformance_run(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not is_conformance_run(config):
         return
+    examples = config.getoption("fuzz_examples")
+    if examples is not None:
+        # Read when the fuzzing module is imported (schemathesis settings are set there).
+        os.environ["DEVICES_API_FUZZ_EXAMPLES"] = str(examples)
     report_dir = Path(config.getoption("report_dir"))
     results = Results(report_dir, target_summary(config))
     config.stash[RESULTS_KEY] = results
@@ -87,6 +92,13 @@ def write_level(config: pytest.Config) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Generated requests come last: with writes allowed they change state no case restores.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("requirement") is not None
+            and item.get_closest_marker("requirement").args[0].startswith("DEV-FUZZ")
+        )
+    )
     allowed = write_level(config)
     for item in items:
         writes = item.get_closest_marker("writes")

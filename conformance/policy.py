@@ -35,7 +35,9 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return f"{self.operation_id}[{self.identity}->{describe(self.obj, self.identity)}]"
+        if self.obj == "none":
+            return f"{self.operation_id}[{self.identity}]"
+        return f"{self.operation_id}[{self.identity}->{describe(self.obj)}]"
 
     @property
     def writes(self) -> str:
@@ -46,7 +48,11 @@ class Cell:
     def expected_for(self, target_user_roles: frozenset[str] | None) -> frozenset[int]:
         """As `expected`, knowing the roles of the user the path names: an allowed call on a
         user without the roles the operation needs is refused with 400 or 403 instead."""
-        if self.verdict == "allow" and target_user_roles is not None and not self.target_roles <= target_user_roles:
+        if (
+            self.verdict == "allow"
+            and target_user_roles is not None
+            and not self.target_roles <= target_user_roles
+        ):
             return frozenset({400, 403})
         return self.expected
 
@@ -65,15 +71,14 @@ class Cell:
         return frozenset({200} if self.obj in {"own", "self"} else {403, 404})
 
 
-def describe(obj: str, identity: str) -> str:
+def describe(obj: str) -> str:
     return {
         "own": "own device",
         "foreign": "a device of nobody known",
         "missing": "a missing id",
         "self": "own user",
         "other": "another user",
-        "none": "",
-    }.get(obj, f"{obj}'s device").strip() or identity
+    }.get(obj, f"{obj}'s device")
 
 
 def objects_for(access: dict[str, Any], identity: str) -> tuple[str, ...]:
@@ -95,7 +100,16 @@ def cells() -> list[Cell]:
             for obj in objects_for(access, identity):
                 target_roles = frozenset(access.get("target-roles", ()))
                 found.append(
-                    Cell(op_id, method, path, access["requirement"], identity, verdict, obj, target_roles)
+                    Cell(
+                        op_id,
+                        method,
+                        path,
+                        access["requirement"],
+                        identity,
+                        verdict,
+                        obj,
+                        target_roles,
+                    )
                 )
     return found
 
@@ -115,7 +129,9 @@ def check_access(op_id: str, access: Any) -> None:
     documented = {str(s) for s in operations()[op_id][2].get("responses", {})}
     needed = {str(s) for v in roles.values() for s in statuses_of(v) if s != 200}
     if not needed <= documented:
-        raise PolicyError(f"{op_id}: the policy implies {sorted(needed - documented)}, undocumented")
+        raise PolicyError(
+            f"{op_id}: the policy implies {sorted(needed - documented)}, undocumented"
+        )
 
 
 def statuses_of(verdict: str) -> set[int]:

@@ -120,7 +120,9 @@ class Results:
                 lines.append(f"{level:<6} {parts}")
         for status in statuses:
             if status.status in {"fail", "warning"}:
-                lines.append(f"{status.status.upper():<7} {status.id} ({status.level}): {status.text}")
+                lines.append(
+                    f"{status.status.upper():<7} {status.id} ({status.level}): {status.text}"
+                )
         lines.append(f"Reports: {self.report_dir}/conformance.{{json,md}}, junit.xml")
         return lines
 
@@ -158,7 +160,9 @@ def markdown(document: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for level, counts in document["totals"].items():
-        cells = [str(counts.get(k, 0)) for k in ("pass", "fail", "warning", "skipped", "not tested")]
+        cells = [
+            str(counts.get(k, 0)) for k in ("pass", "fail", "warning", "skipped", "not tested")
+        ]
         lines.append(f"| {level} | " + " | ".join(cells) + " |")
     failing = [r for r in document["requirements"] if r["status"] in {"fail", "warning"}]
     if failing:

@@ -10,7 +10,12 @@ WRITE_LEVELS = ("none", "reversible", "all")
 # An identity is one set of credentials; its policy role is what openapi/devices.yaml's
 # `x-access` speaks of. Two agents are needed to test that one cannot reach the other's devices.
 IDENTITIES = ("admin", "supervisor", "agent", "other-agent")
-POLICY_ROLE = {"admin": "admin", "supervisor": "supervisor", "agent": "agent", "other-agent": "agent"}
+POLICY_ROLE = {
+    "admin": "admin",
+    "supervisor": "supervisor",
+    "agent": "agent",
+    "other-agent": "agent",
+}
 
 
 def env_var(identity: str) -> str:

@@ -54,16 +54,22 @@ def views(clients: dict[str, Client], inventory: Inventory) -> list[View]:
     return seen
 
 
-ATTRIBUTE_IDS = [req.id for req in catalogue().values() if req.area == "ATTR" and req.id != "DEV-ATTR-001"]
+ATTRIBUTE_IDS = [
+    req.id for req in catalogue().values() if req.area == "ATTR" and req.id != "DEV-ATTR-001"
+]
 
 
-@pytest.mark.parametrize("req_id", [pytest.param(r, marks=pytest.mark.requirement(r), id=r) for r in ATTRIBUTE_IDS])
+@pytest.mark.parametrize(
+    "req_id", [pytest.param(r, marks=pytest.mark.requirement(r), id=r) for r in ATTRIBUTE_IDS]
+)
 def test_attribute_values_match_their_schema(req_id, views):
     """Validates every device attribute of every view against the contract's schema for it."""
     for view in views:
         for found_id, detail in contract_violations(view.exchange, view.base_url):
             if found_id == req_id:
-                raise RequirementFailure(req_id, "an attribute value the contract allows", detail, view.exchange)
+                raise RequirementFailure(
+                    req_id, "an attribute value the contract allows", detail, view.exchange
+                )
 
 
 def each_device(views: list[View], check: Callable[[dict[str, Any], View], None]) -> None:
@@ -91,7 +97,10 @@ def test_ids_name_the_same_device_everywhere(views):
 
 @pytest.mark.parametrize(
     "req_id",
-    [pytest.param(r, marks=pytest.mark.requirement(r), id=r) for r in ("DEV-NUM-001", "DEV-NUM-002", "DEV-NUM-003")],
+    [
+        pytest.param(r, marks=pytest.mark.requirement(r), id=r)
+        for r in ("DEV-NUM-001", "DEV-NUM-002", "DEV-NUM-003")
+    ],
 )
 def test_numbers_agree_with_their_country(req_id, views):
     """Checks e164Number and localNumber of every device against country (phonenumbers)."""
@@ -100,13 +109,18 @@ def test_numbers_agree_with_their_country(req_id, views):
 
 @pytest.mark.parametrize(
     "req_id",
-    [pytest.param(r, marks=pytest.mark.requirement(r), id=r) for r in ("DEV-CAP-001", "DEV-CAP-002", "DEV-CAP-003")],
+    [
+        pytest.param(r, marks=pytest.mark.requirement(r), id=r)
+        for r in ("DEV-CAP-001", "DEV-CAP-002", "DEV-CAP-003")
+    ],
 )
 def test_capabilities_agree_with_state_and_viewer(req_id, views):
     """Checks the capabilities of every device against its state and the viewer's roles."""
     each_device(
         views,
-        lambda found, view: only(req_id, check_capabilities, found, view.roles, view.exchange, full=True),
+        lambda found, view: only(
+            req_id, check_capabilities, found, view.roles, view.exchange, full=True
+        ),
     )
 
 

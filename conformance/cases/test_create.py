@@ -45,10 +45,18 @@ def all_ids(client: Callable[[str], Client]) -> set[str]:
 def read_created(caller: Client, reply: Reply, req_id: str) -> dict[str, Any]:
     uri = reply.body.get("uri")
     path = api_path(str(uri), caller.target.base_url)
-    expect(path, req_id, "an absolute uri under the API's base path", f"uri {uri!r}", reply.exchange)
+    expect(
+        path, req_id, "an absolute uri under the API's base path", f"uri {uri!r}", reply.exchange
+    )
     alone = get(caller, str(path), {"fields": "*"})
     found = alone.body.get("device")
-    expect(isinstance(found, dict), req_id, f"{uri} resolves to a device", alone.exchange.describe(), alone.exchange)
+    expect(
+        isinstance(found, dict),
+        req_id,
+        f"{uri} resolves to a device",
+        alone.exchange.describe(),
+        alone.exchange,
+    )
     return dict(found)
 
 
@@ -60,18 +68,34 @@ def test_a_device_without_phone_number_is_refused(identity, template, body, clie
     before = all_ids(client)
     reply = post(client(identity), endpoint(template, inventory), body)
     expect_status(reply, {400}, "DEV-CRT-001", "a create without phoneNumber")
-    expect(reply.body.get("statusCode") == 1, "DEV-CRT-001", "statusCode 1", f"{reply.body.get('statusCode')}", reply.exchange)
+    expect(
+        reply.body.get("statusCode") == 1,
+        "DEV-CRT-001",
+        "statusCode 1",
+        f"{reply.body.get('statusCode')}",
+        reply.exchange,
+    )
     after = all_ids(client)
-    expect(after == before, "DEV-CRT-001", "no new device", f"new {sorted(after - before)}", reply.exchange)
+    expect(
+        after == before,
+        "DEV-CRT-001",
+        "no new device",
+        f"new {sorted(after - before)}",
+        reply.exchange,
+    )
 
 
 @pytest.mark.requirement("DEV-CRT-002")
 @pytest.mark.parametrize(("identity", "template"), endpoint_params())
-def test_a_create_answers_id_and_a_uri_that_resolves(identity, template, client, inventory, numbers):
+def test_a_create_answers_id_and_a_uri_that_resolves(
+    identity, template, client, inventory, numbers
+):
     """Posts a device with a fresh number; the answer's uri reads back that id and number."""
     caller = client(identity)
     number = numbers.take()
-    reply = post(caller, endpoint(template, inventory), {"phoneNumber": number, "telephonyNetwork": "Public"})
+    reply = post(
+        caller, endpoint(template, inventory), {"phoneNumber": number, "telephonyNetwork": "Public"}
+    )
     expect_status(reply, {200}, "DEV-CRT-002", "a valid create")
     reader = client("admin")
     found = read_created(reader, reply, "DEV-CRT-002")
@@ -103,23 +127,39 @@ def test_telephony_network_defaults_to_private(client, numbers):
 @pytest.mark.parametrize(("identity", "template"), endpoint_params())
 def test_a_number_in_use_is_refused(identity, template, client, inventory):
     """Posts a device with the number of an existing one; 403, and nothing is created."""
-    existing = inventory.device_of("agent") or next(iter((inventory.all_devices or {}).values()), None)
+    existing = inventory.device_of("agent") or next(
+        iter((inventory.all_devices or {}).values()), None
+    )
     if existing is None or not existing.get("phoneNumber"):
         pytest.skip("no existing device with a phoneNumber")
     before = all_ids(client)
-    reply = post(client(identity), endpoint(template, inventory), {"phoneNumber": existing["phoneNumber"]})
+    reply = post(
+        client(identity), endpoint(template, inventory), {"phoneNumber": existing["phoneNumber"]}
+    )
     expect_status(reply, {403}, "DEV-CRT-004", f"a create with {existing['phoneNumber']}, in use")
     after = all_ids(client)
-    expect(after == before, "DEV-CRT-004", "no new device", f"new {sorted(after - before)}", reply.exchange)
+    expect(
+        after == before,
+        "DEV-CRT-004",
+        "no new device",
+        f"new {sorted(after - before)}",
+        reply.exchange,
+    )
 
 
 @pytest.mark.requirement("DEV-CRT-005")
-@pytest.mark.parametrize(("identity", "template", "owner"), [
-    ("admin", "/users/{agent}/devices", "agent"),
-    ("agent", "/me/devices", "agent"),
-    ("admin", "/devices", None),
-], ids=["/users/{agent}/devices", "/me/devices", "/devices"])
-def test_a_created_device_belongs_where_it_was_created(identity, template, owner, client, inventory, numbers):
+@pytest.mark.parametrize(
+    ("identity", "template", "owner"),
+    [
+        ("admin", "/users/{agent}/devices", "agent"),
+        ("agent", "/me/devices", "agent"),
+        ("admin", "/devices", None),
+    ],
+    ids=["/users/{agent}/devices", "/me/devices", "/devices"],
+)
+def test_a_created_device_belongs_where_it_was_created(
+    identity, template, owner, client, inventory, numbers
+):
     """Creates a device and looks for it in each identity's own list."""
     reply = post(client(identity), endpoint(template, inventory), {"phoneNumber": numbers.take()})
     expect_status(reply, {200}, "DEV-CRT-002", "a valid create")
@@ -143,4 +183,10 @@ def test_a_created_device_is_in_all_devices(identity, template, client, inventor
     """Creates a device; GET /devices lists it."""
     reply = post(client(identity), endpoint(template, inventory), {"phoneNumber": numbers.take()})
     expect_status(reply, {200}, "DEV-CRT-002", "a valid create")
-    expect(reply.body.get("id") in all_ids(client), "DEV-CRT-006", f"{reply.body.get('id')} in GET /devices", "absent", reply.exchange)
+    expect(
+        reply.body.get("id") in all_ids(client),
+        "DEV-CRT-006",
+        f"{reply.body.get('id')} in GET /devices",
+        "absent",
+        reply.exchange,
+    )

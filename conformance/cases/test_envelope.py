@@ -15,7 +15,9 @@ from conformance.validation import check_exchange
 MISSING_ID = "00000000-0000-4000-8000-00000000dead"
 
 
-def error_replies(client: Callable[[str], Client], stranger: Callable[[str], Client]) -> list[Reply]:
+def error_replies(
+    client: Callable[[str], Client], stranger: Callable[[str], Client]
+) -> list[Reply]:
     """Requests every correct server refuses, read-only: no credentials, an unknown device."""
     replies = [get(stranger(ANONYMOUS), "/me/devices")]
     replies.append(get(client("agent"), f"/me/devices/{MISSING_ID}"))
@@ -41,7 +43,13 @@ def test_success_is_http_200_with_status_code_0(client):
 def test_an_error_body_is_exactly_status_code_and_message(client, stranger):
     """Sends requests that fail (401, 404); the bodies hold statusCode and statusMessage only."""
     for reply in error_replies(client, stranger):
-        expect(reply.status >= 400, "DEV-ENV-003", "an error", reply.exchange.describe(), reply.exchange)
+        expect(
+            reply.status >= 400,
+            "DEV-ENV-003",
+            "an error",
+            reply.exchange.describe(),
+            reply.exchange,
+        )
 
 
 @pytest.mark.requirement("DEV-ENV-004")
@@ -112,4 +120,6 @@ def test_unknown_query_parameters_are_ignored(client):
     expect_status(extra, {200}, "DEV-HTTP-006", "GET /me/devices with an unknown parameter")
     ids = sorted(d.get("id") for d in plain.body.get("devices", []))
     extra_ids = sorted(d.get("id") for d in extra.body.get("devices", []))
-    expect(ids == extra_ids, "DEV-HTTP-006", f"devices {ids}", f"devices {extra_ids}", extra.exchange)
+    expect(
+        ids == extra_ids, "DEV-HTTP-006", f"devices {ids}", f"devices {extra_ids}", extra.exchange
+    )

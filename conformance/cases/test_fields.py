@@ -68,7 +68,13 @@ def test_named_fields_project_collections(identity, template, client, inventory)
     reply = get(client(identity), collection_path(template, inventory), {"fields": PROJECTION})
     for found in devices(reply, "DEV-FLD-003"):
         extra = set(found) - {"id", *PROJECTION.split(",")}
-        expect(not extra, "DEV-FLD-003", f"only id,{PROJECTION}", f"also {sorted(extra)}", reply.exchange)
+        expect(
+            not extra,
+            "DEV-FLD-003",
+            f"only id,{PROJECTION}",
+            f"also {sorted(extra)}",
+            reply.exchange,
+        )
 
 
 @pytest.mark.requirement("DEV-FLD-003")
@@ -80,7 +86,9 @@ def test_named_fields_project_a_single_device(client, inventory):
     reply = get(client("agent"), f"/me/devices/{own['id']}", {"fields": PROJECTION})
     found = device(reply, "DEV-FLD-006")
     extra = set(found) - {"id", *PROJECTION.split(",")}
-    expect(not extra, "DEV-FLD-003", f"only id,{PROJECTION}", f"also {sorted(extra)}", reply.exchange)
+    expect(
+        not extra, "DEV-FLD-003", f"only id,{PROJECTION}", f"also {sorted(extra)}", reply.exchange
+    )
     for name in PROJECTION.split(","):
         if name in own:
             expect(
@@ -130,4 +138,10 @@ def test_a_single_device_comes_under_device(fields, client, inventory):
     params = {"fields": fields} if fields else None
     reply = get(client("agent"), f"/me/devices/{own['id']}", params)
     found = device(reply)
-    expect(found.get("id") == own["id"], "DEV-FLD-006", own["id"], repr(found.get("id")), reply.exchange)
+    expect(
+        found.get("id") == own["id"],
+        "DEV-FLD-006",
+        own["id"],
+        repr(found.get("id")),
+        reply.exchange,
+    )

@@ -24,9 +24,21 @@ def resolve(caller: Client, uri: str, req_id: str, exchange: Any) -> dict[str, A
     path = api_path(uri, caller.target.base_url)
     expect(path, req_id, "an absolute URI under the API's base path", repr(uri), exchange)
     reply = get(caller, str(path), {"fields": "*"})
-    expect(reply.ok, req_id, f"{uri} resolves for the same caller", reply.exchange.describe(), reply.exchange)
+    expect(
+        reply.ok,
+        req_id,
+        f"{uri} resolves for the same caller",
+        reply.exchange.describe(),
+        reply.exchange,
+    )
     found = reply.body.get("device")
-    expect(isinstance(found, dict), req_id, "a device under `device`", repr(reply.body)[:200], reply.exchange)
+    expect(
+        isinstance(found, dict),
+        req_id,
+        "a device under `device`",
+        repr(reply.body)[:200],
+        reply.exchange,
+    )
     return dict(found)
 
 
@@ -74,7 +86,9 @@ COLLECTIONS = [("admin", "/devices"), ("agent", "/me/devices"), ("supervisor", "
 
 
 @pytest.mark.requirement("DEV-LIST-003")
-@pytest.mark.parametrize(("identity", "path"), COLLECTIONS, ids=[f"{i}:{p}" for i, p in COLLECTIONS])
+@pytest.mark.parametrize(
+    ("identity", "path"), COLLECTIONS, ids=[f"{i}:{p}" for i, p in COLLECTIONS]
+)
 def test_every_uri_in_a_list_resolves_to_its_device(identity, path, client):
     """Follows each URI of the collection as the same caller; it names a device with that id."""
     caller = client(identity)
@@ -114,7 +128,9 @@ def test_a_listed_device_equals_the_device_read_alone(identity, path, single, cl
 
 
 @pytest.mark.requirement("DEV-LIST-005")
-@pytest.mark.parametrize(("identity", "path"), COLLECTIONS, ids=[f"{i}:{p}" for i, p in COLLECTIONS])
+@pytest.mark.parametrize(
+    ("identity", "path"), COLLECTIONS, ids=[f"{i}:{p}" for i, p in COLLECTIONS]
+)
 def test_uris_and_objects_name_the_same_devices(identity, path, client):
     """Reads the collection with and without fields=*; the same device ids."""
     caller = client(identity)

@@ -47,7 +47,9 @@ def state_of(caller: Client, device_id: str) -> tuple[DeviceState, dict[str, Any
     return DeviceState.of(found), found
 
 
-def expect_unchanged(caller: Client, device_id: str, before: DeviceState, req_id: str, reply: Any) -> None:
+def expect_unchanged(
+    caller: Client, device_id: str, before: DeviceState, req_id: str, reply: Any
+) -> None:
     after, _ = state_of(caller, device_id)
     expect(after == before, req_id, f"the device unchanged: {before}", f"{after}", reply.exchange)
 
@@ -85,11 +87,23 @@ def test_forwarding_sets_and_removes_forward_to(own_device):
     reply = operate(caller, device_id, "ForwardCallsOn", destination=DESTINATION)
     expect_done(reply, "DEV-OPS-002", "ForwardCallsOn")
     after, _ = state_of(caller, device_id)
-    expect(after.forward_to == DESTINATION, "DEV-OPS-002", f"forwardTo {DESTINATION}", f"{after.forward_to!r}", reply.exchange)
+    expect(
+        after.forward_to == DESTINATION,
+        "DEV-OPS-002",
+        f"forwardTo {DESTINATION}",
+        f"{after.forward_to!r}",
+        reply.exchange,
+    )
     reply = operate(caller, device_id, "ForwardCallsOff")
     expect_done(reply, "DEV-OPS-002", "ForwardCallsOff")
     after, _ = state_of(caller, device_id)
-    expect(after.forward_to is None, "DEV-OPS-002", "no forwardTo", f"forwardTo {after.forward_to!r}", reply.exchange)
+    expect(
+        after.forward_to is None,
+        "DEV-OPS-002",
+        "no forwardTo",
+        f"forwardTo {after.forward_to!r}",
+        reply.exchange,
+    )
 
 
 @pytest.mark.requirement("DEV-OPS-003")
@@ -106,7 +120,11 @@ def test_forwarding_without_destination_is_refused(own_device):
 
 
 @pytest.mark.requirement("DEV-OPS-004")
-@pytest.mark.parametrize("body", [{}, {"operationName": "SelfDestruct"}, {"operationName": 7}], ids=["missing", "unknown", "number"])
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"operationName": "SelfDestruct"}, {"operationName": 7}],
+    ids=["missing", "unknown", "number"],
+)
 def test_a_missing_or_unknown_operation_is_refused(body, own_device):
     """Posts an operation body without a known operationName; 400, and nothing changes."""
     caller, device_id = own_device("agent")
@@ -130,7 +148,13 @@ def test_an_operation_the_device_does_not_offer_is_refused(own_device):
     reply = operate(caller, device_id, f"DoNotDisturb{current}")
     expect_status(reply, REFUSED, "DEV-OPS-005", f"DoNotDisturb{current} while already {current}")
     if reply.status == 400:
-        expect(reply.body.get("statusCode") == 2, "DEV-OPS-005", "statusCode 2", f"{reply.body.get('statusCode')}", reply.exchange)
+        expect(
+            reply.body.get("statusCode") == 2,
+            "DEV-OPS-005",
+            "statusCode 2",
+            f"{reply.body.get('statusCode')}",
+            reply.exchange,
+        )
     expect_unchanged(caller, device_id, before, "DEV-OPS-005", reply)
 
 
@@ -182,13 +206,21 @@ def test_an_agent_cannot_monitor(name, own_device, client, inventory):
 MONITORING_CASES = [
     ("ListenIn", {}, ("ListenIn", "AllCalls", "Call")),
     ("BargeIn", {}, ("BargeIn", "AllCalls", "Call")),
-    ("Coach", {"supervisorMonitoringMode": "NextCall", "supervisorMonitoringScope": "Agent"}, ("Coach", "NextCall", "Agent")),
+    (
+        "Coach",
+        {"supervisorMonitoringMode": "NextCall", "supervisorMonitoringScope": "Agent"},
+        ("Coach", "NextCall", "Agent"),
+    ),
 ]
 
 
 @pytest.mark.requirement("DEV-MON-002")
-@pytest.mark.parametrize(("name", "options", "shown"), MONITORING_CASES, ids=[c[0] for c in MONITORING_CASES])
-def test_monitoring_shows_on_the_supervisors_device(name, options, shown, own_device, agent_device_uri):
+@pytest.mark.parametrize(
+    ("name", "options", "shown"), MONITORING_CASES, ids=[c[0] for c in MONITORING_CASES]
+)
+def test_monitoring_shows_on_the_supervisors_device(
+    name, options, shown, own_device, agent_device_uri
+):
     """A supervisor monitors the agent's device; its own device shows state, mode and scope."""
     caller, device_id = own_device("supervisor")
     before, _ = state_of(caller, device_id)
@@ -197,7 +229,13 @@ def test_monitoring_shows_on_the_supervisors_device(name, options, shown, own_de
     reply = operate(caller, device_id, name, targetDeviceUri=agent_device_uri, **options)
     expect_done(reply, "DEV-MON-002", f"{name} by a supervisor on an agent's device")
     after, _ = state_of(caller, device_id)
-    expect(after.monitoring == shown, "DEV-MON-002", f"monitoring {shown}", f"{after.monitoring}", reply.exchange)
+    expect(
+        after.monitoring == shown,
+        "DEV-MON-002",
+        f"monitoring {shown}",
+        f"{after.monitoring}",
+        reply.exchange,
+    )
 
 
 @pytest.mark.requirement("DEV-MON-003")
@@ -211,7 +249,13 @@ def test_cancelling_removes_monitoring(own_device, agent_device_uri):
     reply = operate(caller, device_id, "CancelSupervisorMonitoring")
     expect_done(reply, "DEV-MON-003", "CancelSupervisorMonitoring while monitoring")
     after, found = state_of(caller, device_id)
-    expect(not any(after.monitoring), "DEV-MON-003", "no monitoring attributes", f"{after.monitoring}", reply.exchange)
+    expect(
+        not any(after.monitoring),
+        "DEV-MON-003",
+        "no monitoring attributes",
+        f"{after.monitoring}",
+        reply.exchange,
+    )
     expect(
         "CancelSupervisorMonitoring" not in (found.get("capabilities") or []),
         "DEV-MON-003",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conformance.client import Client
-from conformance.devices_state import operate
+from conformance.devices_state import operate, read_device
 from conformance.failures import expect
 from conformance.inventory import Inventory
 from conformance.numbers_pool import NumberPool
@@ -52,7 +52,11 @@ def resolve_user(cell: Cell, inventory: Inventory) -> tuple[str, frozenset[str] 
     """The user id the path names, and that user's roles when known."""
     if cell.obj == "missing":
         return MISSING_USER, None
-    name = cell.identity if cell.obj == "self" else ("other-agent" if cell.identity == "agent" else "agent")
+    name = (
+        cell.identity
+        if cell.obj == "self"
+        else ("other-agent" if cell.identity == "agent" else "agent")
+    )
     known = inventory.identities.get(name)
     if known is None:
         pytest.skip(f"no credentials for {name}, whose user id this cell needs")
@@ -72,14 +76,18 @@ def path_of(cell: Cell, inventory: Inventory) -> tuple[str, dict[str, Any] | Non
 
 def other_devices(inventory: Inventory, identity: str) -> dict[str, dict[str, Any]]:
     """Devices the identity does not own: none of their data may reach it in a denial."""
-    mine = set(inventory.identities[identity].devices) if identity in inventory.identities else set()
+    mine = (
+        set(inventory.identities[identity].devices) if identity in inventory.identities else set()
+    )
     known = {**(inventory.all_devices or {})}
     for other in inventory.identities.values():
         known.update(other.devices)
     return {i: d for i, d in known.items() if i not in mine}
 
 
-def expect_no_device_data(reply: Reply, cell: Cell, inventory: Inventory, asked: str | None) -> None:
+def expect_no_device_data(
+    reply: Reply, cell: Cell, inventory: Inventory, asked: str | None
+) -> None:
     """A denial names no device the caller may not see: no id (but the one it asked for) and
     no phone number."""
     text = reply.exchange.body.decode("utf-8", "replace")
@@ -88,10 +96,22 @@ def expect_no_device_data(reply: Reply, cell: Cell, inventory: Inventory, asked:
         number = found.get("phoneNumber")
         if isinstance(number, str) and len(number) > 3 and number in text:
             leaked.append(number)
-        expect(not leaked, "DEV-PERM-011", "a denial without device data", f"the body holds {leaked}", reply.exchange)
+        expect(
+            not leaked,
+            "DEV-PERM-011",
+            "a denial without device data",
+            f"the body holds {leaked}",
+            reply.exchange,
+        )
 
 
-def send(cell: Cell, caller: Client, path: str, target: dict[str, Any] | None, pool: Callable[[], NumberPool]) -> Reply:
+def send(
+    cell: Cell,
+    caller: Client,
+    path: str,
+    target: dict[str, Any] | None,
+    pool: Callable[[], NumberPool],
+) -> Reply:
     if cell.method == "GET":
         return get(caller, path, {"fields": "*"})
     if cell.operation_id == "operateMyDevice":
@@ -100,7 +120,20 @@ def send(cell: Cell, caller: Client, path: str, target: dict[str, Any] | None, p
     return post(caller, path, {"phoneNumber": pool().take()})
 
 
-def undo(cell: Cell, caller: Client, path: str, target: dict[str, Any] | None, reply: Reply) -> None:
+def current(
+    target: dict[str, Any], cell: Cell, client: Callable[[str], Client], inventory: Inventory
+) -> dict[str, Any]:
+    """The device as its owner sees it now: earlier cases may have changed it since discovery."""
+    owner = inventory.owner_of(target["id"])
+    if owner is None:
+        return target
+    _, found = read_device(client(owner), target["id"])
+    return found or target
+
+
+def undo(
+    cell: Cell, caller: Client, path: str, target: dict[str, Any] | None, reply: Reply
+) -> None:
     """Put back a device that a successful operation changed (allowed, or wrongly let through)."""
     if cell.operation_id == "operateMyDevice" and reply.status == 200 and target is not None:
         value = "On" if target.get("doNotDisturb") == "On" else "Off"
@@ -112,6 +145,8 @@ def test_policy_cell(cell: Cell, client, inventory: Inventory, request):
     """Sends the operation as the identity on the object; the status is what the policy says."""
     caller = client(cell.identity)
     path, target, expected = path_of(cell, inventory)
+    if target is not None and cell.method == "POST":
+        target = current(target, cell, client, inventory)
     reply = send(cell, caller, path, target, lambda: request.getfixturevalue("numbers"))
     try:
         expect(
@@ -129,10 +164,15 @@ def test_policy_cell(cell: Cell, client, inventory: Inventory, request):
         undo(cell, caller, path, target, reply)
 
 
-def expect_only_own(cell: Cell, reply: Reply, client: Callable[[str], Client], inventory: Inventory) -> None:
+def expect_only_own(
+    cell: Cell, reply: Reply, client: Callable[[str], Client], inventory: Inventory
+) -> None:
     """A `self` answer lists only what the caller owns, as the admin sees it."""
     me = inventory.identities[cell.identity]
-    own = {d["id"] for d in devices(get(client("admin"), f"/users/{me.user_id}/devices", {"fields": "id"}))}
+    own = {
+        d["id"]
+        for d in devices(get(client("admin"), f"/users/{me.user_id}/devices", {"fields": "id"}))
+    }
     listed = {d["id"] for d in devices(reply, cell.requirement)}
     expect(
         listed <= own,

@@ -39,7 +39,13 @@ def check_capabilities(
     where = f"device {device['id']} capabilities {sorted(offered)}"
     if full:
         found = contradictions(device)
-        expect(not found, "DEV-CAP-001", "no capability the state rules out", f"{where}: {found}", exchange)
+        expect(
+            not found,
+            "DEV-CAP-001",
+            "no capability the state rules out",
+            f"{where}: {found}",
+            exchange,
+        )
     if "ROLE_SUPERVISOR" not in viewer_roles:
         shown = sorted(offered & SUPERVISOR_CAPABILITIES)
         expect(

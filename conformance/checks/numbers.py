@@ -15,7 +15,9 @@ E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 
 
 def is_internal(country: Any) -> bool:
-    return isinstance(country, dict) and all(country.get(k) == "" for k in ("name", "code", "callingCode"))
+    return isinstance(country, dict) and all(
+        country.get(k) == "" for k in ("name", "code", "callingCode")
+    )
 
 
 def check_numbers(device: dict[str, Any], exchange: Exchange) -> None:

@@ -1,0 +1,79 @@
+"""Generated requests (schemathesis): valid and invalid input for every operation, as each
+identity, judged by schemathesis's checks against the contract."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+import schemathesis
+from schemathesis import GenerationMode
+from schemathesis.specs.openapi import checks
+
+from conformance.client import basic
+from conformance.contract import SPEC_PATH
+from conformance.target import Target
+
+DEFAULT_EXAMPLES = 15
+FUZZ_IDENTITIES = ("admin", "supervisor", "agent")
+
+# config=Config(): no schemathesis.toml of the target's repository changes the verdicts.
+schema = schemathesis.openapi.from_path(SPEC_PATH, config=schemathesis.Config())
+schema.config.generation.update(
+    max_examples=int(os.environ.get("DEVICES_API_FUZZ_EXAMPLES", DEFAULT_EXAMPLES)),
+    # The gate gives the same verdict on every run: derandomized, no example database.
+    deterministic=True,
+    database="none",
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+)
+
+# Whether valid input is accepted depends on what no schema holds: the device's state (an
+# operation not among its capabilities is refused), numbering plans (a well-formed but
+# unallocated number), and the domain decision that unknown `fields` may be refused with 400.
+# The suite's own cases test acceptance where the answer is fixed.
+EXCLUDED_ALWAYS = [checks.positive_data_acceptance]
+# unsupported_method probes other methods on the same paths, collections included: a write.
+EXCLUDED_UNLESS_WRITES_ALL = [checks.unsupported_method]
+
+
+def wants(case: Any, target: Target) -> str | None:
+    """Why this case is not sent, or None."""
+    if case.operation.method.upper() != "GET" and not target.allows("all"):
+        return f"fuzzing {case.operation.method.upper()} creates data: needs --writes all"
+    return None
+
+
+@pytest.mark.requirement("DEV-FUZZ-001")
+@pytest.mark.parametrize("identity", FUZZ_IDENTITIES)
+@schema.parametrize()
+def test_generated_requests_conform(case, identity, target, fuzz_session):
+    """Sends generated valid and invalid requests as the identity; schemathesis's checks hold."""
+    reason = wants(case, target)
+    if reason:
+        pytest.skip(reason)
+    credentials = target.credentials.get(identity)
+    if credentials is None:
+        pytest.skip(f"no credentials for {identity}")
+    # A negative case may have removed or broken Authorization on purpose; keep it so.
+    if not case.operation.schema.is_security_param_negated(case):
+        case.headers = {
+            **(case.headers or {}),
+            "Authorization": basic(credentials.user, credentials.password),
+        }
+    excluded = EXCLUDED_ALWAYS + ([] if target.allows("all") else EXCLUDED_UNLESS_WRITES_ALL)
+    case.call_and_validate(
+        base_url=target.base_url,
+        session=fuzz_session,
+        excluded_checks=excluded,
+        timeout=target.timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def fuzz_session():
+    import requests
+
+    with requests.Session() as session:
+        session.trust_env = False
+        yield session

@@ -1,0 +1,1 @@
+"""The kit's own tests: the contract, the reference server, broken servers and variants."""

@@ -1,0 +1,79 @@
+"""Runs the conformance suite the way a user does, `pytest conformance --base-url ...` in a
+subprocess, against a WSGI app served on a free loopback port, and reads its verdicts back."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from conformance.reference.server import credentials, serve
+from conformance.target import env_var
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class SuiteRun:
+    returncode: int
+    output: str
+    report: dict[str, Any]
+
+    @property
+    def failed(self) -> set[str]:
+        """Requirements that failed (MUST) or warned (SHOULD)."""
+        return {
+            r["id"]
+            for r in self.report.get("requirements", [])
+            if r["status"] in {"fail", "warning"}
+        }
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """The app on a free loopback port, for as long as the block runs; yields its base URL."""
+    with serve(app) as server:
+        yield server.base_url
+
+
+def reference_environment() -> dict[str, str]:
+    """The environment a user would set: credentials of the reference fixtures per identity."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVICES_API_")}
+    for identity, (user, password) in credentials().items():
+        env[env_var(identity)] = f"{user}:{password}"
+    return env
+
+
+def run_suite(
+    base_url: str,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    select: Sequence[str] = (),
+) -> SuiteRun:
+    """`pytest conformance --base-url URL --writes all ARGS` in a subprocess."""
+    with tempfile.TemporaryDirectory(prefix="conformance-") as report_dir:
+        command = [
+            sys.executable, "-m", "pytest", "conformance", "--base-url", base_url,
+            "--writes", "all", "--report-dir", report_dir, "-q", "-p", "no:cacheprovider",
+            *select, *args,
+        ]  # fmt: skip
+        done = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=env if env is not None else reference_environment(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        report_path = Path(report_dir) / "conformance.json"
+        report = json.loads(report_path.read_text()) if report_path.exists() else {}
+    return SuiteRun(done.returncode, done.stdout + done.stderr, report)
