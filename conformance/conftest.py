@@ -100,7 +100,7 @@ def stranger(target: Target) -> Callable[[str], Client]:
     """Clients that are not real users: anonymous, a malformed header, a wrong password."""
 
     def make(kind: str) -> Client:
-        if kind == ANONYMOUS or kind == MALFORMED:
+        if kind in (ANONYMOUS, MALFORMED):
             return Client(target, kind, None)
         assert kind == WRONG_PASSWORD
         known = next(iter(target.credentials.values()), None)

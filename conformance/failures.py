@@ -1,4 +1,4 @@
-"""How a case reports a broken requirement: the ID, its sentence, expected, actual, a reproduction."""
+"""How a case reports a broken requirement: ID, sentence, expected, actual, reproduction."""
 
 from __future__ import annotations
 

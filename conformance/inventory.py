@@ -96,7 +96,9 @@ def whoami(client: Client) -> Identity:
     user = fetch(client, "/me").get("user")
     if not isinstance(user, dict) or not isinstance(user.get("id"), str):
         raise DiscoveryError(f"{client.identity}: GET /me has no user id")
-    roles = user.get("roles") if isinstance(user.get("roles"), list) else []
+    roles = user.get("roles")
+    if not isinstance(roles, list):
+        roles = []
     return Identity(
         name=client.identity,
         user_id=user["id"],

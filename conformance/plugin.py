@@ -93,12 +93,7 @@ def write_level(config: pytest.Config) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Generated requests come last: with writes allowed they change state no case restores.
-    items.sort(
-        key=lambda item: (
-            item.get_closest_marker("requirement") is not None
-            and item.get_closest_marker("requirement").args[0].startswith("DEV-FUZZ")
-        )
-    )
+    items.sort(key=lambda item: case_requirement(item).startswith("DEV-FUZZ"))
     allowed = write_level(config)
     for item in items:
         writes = item.get_closest_marker("writes")
@@ -115,6 +110,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         identity = case_identity(item)
         if identity:
             item.user_properties.append(("identity", identity))
+
+
+def case_requirement(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("requirement")
+    return str(marker.args[0]) if marker else ""
 
 
 def case_identity(item: pytest.Item) -> str | None:

@@ -93,8 +93,7 @@ def objects_for(access: dict[str, Any], identity: str) -> tuple[str, ...]:
 def cells() -> list[Cell]:
     found = []
     for op_id, (method, path, operation) in operations().items():
-        access = operation.get("x-access")
-        check_access(op_id, access)
+        access = check_access(op_id, operation.get("x-access"))
         for identity in IDENTITIES:
             verdict = access["roles"][POLICY_ROLE[identity]]
             for obj in objects_for(access, identity):
@@ -114,7 +113,7 @@ def cells() -> list[Cell]:
     return found
 
 
-def check_access(op_id: str, access: Any) -> None:
+def check_access(op_id: str, access: Any) -> dict[str, Any]:
     """Refuse a policy the suite cannot read, before any request is sent."""
     if not isinstance(access, dict):
         raise PolicyError(f"{op_id} has no x-access policy")
@@ -132,6 +131,7 @@ def check_access(op_id: str, access: Any) -> None:
         raise PolicyError(
             f"{op_id}: the policy implies {sorted(needed - documented)}, undocumented"
         )
+    return access
 
 
 def statuses_of(verdict: str) -> set[int]:

@@ -54,12 +54,16 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
         nodeid=report.nodeid,
         requirement=str(props["requirement"]),
         verdict=verdict,
-        broken=props.get("broken"),
-        identity=props.get("identity"),
+        broken=optional_text(props.get("broken")),
+        identity=optional_text(props.get("identity")),
         message=message,
-        curl=props.get("curl"),
+        curl=optional_text(props.get("curl")),
         duration=report.duration,
     )
+
+
+def optional_text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 class Results:
@@ -130,7 +134,7 @@ class Results:
         statuses = self.requirement_statuses()
         totals: dict[str, dict[str, int]] = {}
         for status in statuses:
-            totals.setdefault(status.level, Counter())[status.status] += 1  # type: ignore[index]
+            totals.setdefault(status.level, Counter())[status.status] += 1
         return {
             "kit_version": KIT_VERSION,
             "target": self.target,

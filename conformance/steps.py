@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.client import Client, Exchange
-from conformance.failures import expect
+from conformance.failures import RequirementFailure, expect
 from conformance.validation import check_exchange
 
 
@@ -50,35 +50,29 @@ def expect_status(reply: Reply, allowed: Iterable[int], req_id: str, what: str) 
 
 def devices(reply: Reply, req_id: str = "DEV-FLD-002") -> list[dict[str, Any]]:
     found = reply.body.get("devices")
-    expect(
-        isinstance(found, list),
-        req_id,
-        "the devices under `devices`",
-        f"members {sorted(reply.body)}",
-        reply.exchange,
-    )
+    if not isinstance(found, list):
+        raise RequirementFailure(
+            req_id, "the devices under `devices`", f"members {sorted(reply.body)}", reply.exchange
+        )
     return [d for d in found if isinstance(d, dict)]
 
 
 def uris(reply: Reply, req_id: str = "DEV-FLD-001") -> list[str]:
     found = reply.body.get("uris")
-    expect(
-        isinstance(found, list) and "devices" not in reply.body,
-        req_id,
-        "device URIs under `uris` (and no `devices`)",
-        f"members {sorted(reply.body)}",
-        reply.exchange,
-    )
+    if not isinstance(found, list) or "devices" in reply.body:
+        raise RequirementFailure(
+            req_id,
+            "device URIs under `uris` (and no `devices`)",
+            f"members {sorted(reply.body)}",
+            reply.exchange,
+        )
     return [str(u) for u in found]
 
 
 def device(reply: Reply, req_id: str = "DEV-FLD-006") -> dict[str, Any]:
     found = reply.body.get("device")
-    expect(
-        isinstance(found, dict),
-        req_id,
-        "the device under `device`",
-        f"members {sorted(reply.body)}",
-        reply.exchange,
-    )
+    if not isinstance(found, dict):
+        raise RequirementFailure(
+            req_id, "the device under `device`", f"members {sorted(reply.body)}", reply.exchange
+        )
     return dict(found)

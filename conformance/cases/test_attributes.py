@@ -89,7 +89,8 @@ def test_ids_name_the_same_device_everywhere(views):
             if earlier[0] != number:
                 raise RequirementFailure(
                     "DEV-ATTR-001",
-                    f"device {found['id']} with phoneNumber {earlier[0]!r} (as in {earlier[1].exchange.url})",
+                    f"device {found['id']} with phoneNumber {earlier[0]!r}"
+                    f" (as in {earlier[1].exchange.url})",
                     f"phoneNumber {number!r}",
                     view.exchange,
                 )

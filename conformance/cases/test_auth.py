@@ -32,7 +32,7 @@ def cases() -> list[object]:
 
 @pytest.mark.parametrize(("kind", "path"), cases())
 def test_requests_without_valid_credentials_are_401(kind, path, stranger):
-    """Sends a GET with no, malformed, or wrong credentials; the answer is 401 with statusCode 20."""
+    """Sends a GET with no, malformed or wrong credentials; the answer is 401 (statusCode 20)."""
     reply = get(stranger(kind), path)
     expect_status(reply, {401}, KINDS[kind], f"GET {path} as {kind}")
 

@@ -12,7 +12,7 @@ from conformance.client import Client, api_path
 from conformance.failures import expect
 from conformance.inventory import Inventory
 from conformance.numbers_pool import NumberPool
-from conformance.steps import Reply, devices, expect_status, get, post
+from conformance.steps import Reply, device, devices, expect_status, get, post
 
 pytestmark = pytest.mark.writes("all")
 
@@ -49,15 +49,7 @@ def read_created(caller: Client, reply: Reply, req_id: str) -> dict[str, Any]:
         path, req_id, "an absolute uri under the API's base path", f"uri {uri!r}", reply.exchange
     )
     alone = get(caller, str(path), {"fields": "*"})
-    found = alone.body.get("device")
-    expect(
-        isinstance(found, dict),
-        req_id,
-        f"{uri} resolves to a device",
-        alone.exchange.describe(),
-        alone.exchange,
-    )
-    return dict(found)
+    return device(alone, req_id)
 
 
 @pytest.mark.requirement("DEV-CRT-001")

@@ -9,7 +9,7 @@ import pytest
 
 from conformance.client import Client, api_path
 from conformance.failures import expect
-from conformance.steps import devices, get, uris
+from conformance.steps import device, devices, get, uris
 
 
 def comparable(found: dict[str, Any]) -> dict[str, Any]:
@@ -31,15 +31,7 @@ def resolve(caller: Client, uri: str, req_id: str, exchange: Any) -> dict[str, A
         reply.exchange.describe(),
         reply.exchange,
     )
-    found = reply.body.get("device")
-    expect(
-        isinstance(found, dict),
-        req_id,
-        "a device under `device`",
-        repr(reply.body)[:200],
-        reply.exchange,
-    )
-    return dict(found)
+    return device(reply, req_id)
 
 
 @pytest.mark.requirement("DEV-LIST-001")

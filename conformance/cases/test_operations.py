@@ -191,7 +191,7 @@ def test_monitoring_without_target_is_refused(name, own_device):
 @pytest.mark.requirement("DEV-PERM-012")
 @pytest.mark.parametrize("name", ["ListenIn", "BargeIn", "Coach"])
 def test_an_agent_cannot_monitor(name, own_device, client, inventory):
-    """The other agent posts a monitoring operation on the agent's device; refused, nothing changes."""
+    """The other agent posts a monitoring operation on the agent's device; refused, no change."""
     caller, device_id = own_device("other-agent")
     target = inventory.device_of("agent")
     if target is None:

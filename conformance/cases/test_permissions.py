@@ -152,7 +152,8 @@ def test_policy_cell(cell: Cell, client, inventory: Inventory, request):
         expect(
             reply.status in expected,
             cell.requirement,
-            f"{cell.identity} ({cell.verdict}) on {path}: HTTP {' or '.join(map(str, sorted(expected)))}",
+            f"{cell.identity} ({cell.verdict}) on {path}: HTTP "
+            + " or ".join(map(str, sorted(expected))),
             reply.exchange.describe(),
             reply.exchange,
         )
