@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import shlex
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,48 @@ WRONG_PASSWORD = "wrong-password"
 MALFORMED_AUTHORIZATION = "Basic not*base64"
 
 CHUNK = 64 * 1024
+
+
+class Pacer:
+    """At most `rate` requests per second from this process, for shared environments."""
+
+    def __init__(self) -> None:
+        self.rate: float | None = None
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.rate:
+            return
+        with self._lock:
+            now = time.monotonic()
+            delay = self._next - now
+            self._next = max(now, self._next) + 1.0 / self.rate
+        if delay > 0:
+            time.sleep(delay)
+
+
+PACER = Pacer()
+# Requests that changed or may have changed the target, so the report can tell an operator.
+WRITES: list[str] = []
+
+
+class TargetSession(requests.Session):
+    """A session that keeps the pace, ignores proxy settings of the environment, and notes the
+    writes it sends. The fuzzing phase uses it too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trust_env = False
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        PACER.wait()
+        response = super().request(method, url, *args, **kwargs)
+        verb = method.decode() if isinstance(method, bytes) else str(method)
+        if verb.upper() not in {"GET", "HEAD", "OPTIONS"} and response.status_code < 300:
+            shown = url.decode() if isinstance(url, bytes) else str(url)
+            WRITES.append(f"{verb.upper()} {shown} -> {response.status_code}")
+        return response
 
 
 @dataclass
@@ -93,8 +136,7 @@ class Client:
         self.target = target
         self.identity = identity
         self.credentials = credentials
-        self.session = requests.Session()
-        self.session.trust_env = False
+        self.session = TargetSession()
         self.csrf: tuple[str, str] | None = None
         self.exchanges: list[Exchange] = []
 
@@ -197,11 +239,30 @@ class Client:
         self.session.close()
 
 
+TRANSPORT_REASONS = (
+    ("refused", "connection refused"),
+    ("resolve", "host name not found"),
+    ("name or service not known", "host name not found"),
+    ("nodename nor servname", "host name not found"),
+    ("certificate", "TLS certificate rejected"),
+    ("ssl", "TLS handshake failed"),
+    ("reset", "connection reset"),
+    ("aborted", "connection closed mid-response"),
+    ("remotedisconnected", "connection closed without a response"),
+    ("badstatusline", "not an HTTP response"),
+    ("invalid url", "not a valid URL"),
+    ("no connection adapters", "not an http(s) URL"),
+)
+
+
 def describe_transport_error(error: requests.RequestException) -> str:
+    """One readable reason, not a chain of urllib3 exceptions."""
     if isinstance(error, requests.Timeout):
         return "timed out"
-    if isinstance(error, requests.ConnectionError):
-        return f"connection failed ({type(error.__cause__ or error).__name__})"
+    text = f"{type(error).__name__} {error}".lower()
+    for needle, reason in TRANSPORT_REASONS:
+        if needle in text:
+            return reason
     return type(error).__name__
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD, Client
 from conformance.inventory import DiscoveryError, Inventory, discover
-from conformance.plugin import write_level
-from conformance.target import IDENTITIES, Credentials, Target, credentials_from, env_var
+from conformance.plugin import CREDENTIALS_KEY, abort, write_level
+from conformance.target import Credentials, Target, env_var
 
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
 
@@ -41,14 +41,7 @@ def target(request: pytest.FixtureRequest, base_url: str) -> Target:
             for identity, (user, password) in reference_credentials().items()
         }
     else:
-        options = {
-            identity: config.getoption(f"credentials_{identity.replace('-', '_')}")
-            for identity in IDENTITIES
-        }
-        try:
-            found = credentials_from(options)
-        except ValueError as error:
-            raise pytest.UsageError(str(error)) from None
+        found = config.stash[CREDENTIALS_KEY]
     return Target(
         base_url=base_url,
         credentials=found,
@@ -70,9 +63,12 @@ def clients(target: Target) -> Iterator[dict[str, Client]]:
 
 
 @pytest.fixture(scope="session")
-def inventory(clients: dict[str, Client], target: Target) -> Inventory:
+def inventory(
+    request: pytest.FixtureRequest, clients: dict[str, Client], target: Target
+) -> Inventory:
     if not clients:
-        pytest.exit(
+        abort(
+            request.config,
             "No credentials: give --admin/--supervisor/--agent/--other-agent USER:PASSWORD or "
             "set DEVICES_API_ADMIN etc.",
             returncode=4,
@@ -80,7 +76,8 @@ def inventory(clients: dict[str, Client], target: Target) -> Inventory:
     try:
         return discover(clients)
     except DiscoveryError as error:
-        pytest.exit(f"Cannot use {target.base_url}: {error}", returncode=3)
+        abort(request.config, f"Cannot use {target.base_url}: {error}", returncode=3)
+        raise
 
 
 @pytest.fixture

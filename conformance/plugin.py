@@ -14,13 +14,15 @@ from typing import Any
 
 import pytest
 
+from conformance.client import PACER
 from conformance.contract import requirement
 from conformance.failures import RequirementFailure
 from conformance.results import Results
-from conformance.target import IDENTITIES, WRITE_LEVELS, env_var
+from conformance.target import IDENTITIES, WRITE_LEVELS, Credentials, credentials_from, env_var
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESULTS_KEY = pytest.StashKey[Results]()
+CREDENTIALS_KEY = pytest.StashKey[dict[str, Credentials]]()
 # pytest_runtest_logreport receives no config; the session's results are reached from here.
 RESULTS: dict[str, Results] = {}
 
@@ -53,6 +55,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="seconds a response may take, whole (default: 10)",
     )
     group.addoption(
+        "--rate-limit",
+        type=float,
+        default=None,
+        metavar="N",
+        help="at most N requests per second (for shared environments)",
+    )
+    group.addoption(
         "--fuzz-examples",
         type=int,
         default=None,
@@ -76,6 +85,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if examples is not None:
         # Read when the fuzzing module is imported (schemathesis settings are set there).
         os.environ["DEVICES_API_FUZZ_EXAMPLES"] = str(examples)
+    check_base_url(config.getoption("base_url", None))
+    PACER.rate = config.getoption("rate_limit")
+    config.stash[CREDENTIALS_KEY] = given_credentials(config)
     report_dir = Path(config.getoption("report_dir"))
     results = Results(report_dir, target_summary(config))
     config.stash[RESULTS_KEY] = results
@@ -83,6 +95,29 @@ def pytest_configure(config: pytest.Config) -> None:
     # JUnit XML for CI dashboards, unless the user chose a path.
     if not getattr(config.option, "xmlpath", None):
         config.option.xmlpath = str(report_dir / "junit.xml")
+
+
+def check_base_url(base_url: str | None) -> None:
+    """A wrong --base-url is a usage error, said once, before anything is collected."""
+    if base_url is None:
+        return
+    if not base_url.lower().startswith(("http://", "https://")):
+        raise pytest.UsageError(f"--base-url must be an http(s) URL, not {base_url!r}")
+    if not base_url.rstrip("/").endswith("/api/v2"):
+        raise pytest.UsageError(
+            f"--base-url must end in /api/v2 (e.g. http://host:8080/api/v2), not {base_url!r}"
+        )
+
+
+def given_credentials(config: pytest.Config) -> dict[str, Credentials]:
+    options = {
+        identity: config.getoption(f"credentials_{identity.replace('-', '_')}")
+        for identity in IDENTITIES
+    }
+    try:
+        return credentials_from(options)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def write_level(config: pytest.Config) -> str:
@@ -171,6 +206,14 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         results.add(report)
 
 
+def abort(config: pytest.Config, message: str, returncode: int) -> None:
+    """End the run with one readable line, and a report that says why."""
+    results = config.stash.get(RESULTS_KEY, None)
+    if results is not None:
+        results.aborted = message
+    pytest.exit(message, returncode=returncode)
+
+
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     results = config.stash.get(RESULTS_KEY, None)
     if results is None or not results.outcomes:
@@ -182,7 +225,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     results = session.config.stash.get(RESULTS_KEY, None)
-    if results is None or not results.outcomes or hasattr(session.config, "workerinput"):
+    if results is None or hasattr(session.config, "workerinput"):
+        return
+    if not results.outcomes and not results.aborted:
         return
     results.write()
 

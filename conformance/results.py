@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from conformance.client import WRITES
 from conformance.contract import catalogue, requirement, spec_digest
 
 KIT_VERSION = "0.1.0"
@@ -72,6 +73,7 @@ class Results:
         self.target = target
         self.started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self.outcomes: list[Outcome] = []
+        self.aborted: str | None = None
 
     def add(self, report: pytest.TestReport) -> None:
         outcome = from_report(report)
@@ -140,6 +142,8 @@ class Results:
             "target": self.target,
             "spec_sha256": spec_digest(),
             "started": self.started,
+            "aborted": self.aborted,
+            "writes": list(WRITES),
             "totals": {level: dict(counts) for level, counts in totals.items()},
             "requirements": [asdict(s) for s in statuses],
             "cases": [asdict(o) for o in self.outcomes],
@@ -168,7 +172,11 @@ def markdown(document: dict[str, Any]) -> str:
             str(counts.get(k, 0)) for k in ("pass", "fail", "warning", "skipped", "not tested")
         ]
         lines.append(f"| {level} | " + " | ".join(cells) + " |")
+    if document.get("aborted"):
+        lines += ["", f"**The run stopped:** {document['aborted']}"]
     failing = [r for r in document["requirements"] if r["status"] in {"fail", "warning"}]
+    writes = document.get("writes") or []
+    lines += ["", f"Writes made on the target: {len(writes)} (listed in conformance.json)"]
     if failing:
         lines += ["", "## Failures", ""]
         lines += [f"- **{r['id']}** ({r['level']}, {r['status']}): {r['text']}" for r in failing]

@@ -11,7 +11,7 @@ import schemathesis
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks
 
-from conformance.client import basic
+from conformance.client import TargetSession, basic
 from conformance.contract import SPEC_PATH
 from conformance.target import Target
 
@@ -47,7 +47,7 @@ def wants(case: Any, target: Target) -> str | None:
 @pytest.mark.requirement("DEV-FUZZ-001")
 @pytest.mark.parametrize("identity", FUZZ_IDENTITIES)
 @schema.parametrize()
-def test_generated_requests_conform(case, identity, target, fuzz_session):
+def test_generated_requests_conform(case, identity, target, inventory, fuzz_session):
     """Sends generated valid and invalid requests as the identity; schemathesis's checks hold."""
     reason = wants(case, target)
     if reason:
@@ -72,8 +72,5 @@ def test_generated_requests_conform(case, identity, target, fuzz_session):
 
 @pytest.fixture(scope="session")
 def fuzz_session():
-    import requests
-
-    with requests.Session() as session:
-        session.trust_env = False
+    with TargetSession() as session:
         yield session
