@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,13 +47,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FixtureError as exc:
         parser.error(str(exc))
     except OSError as exc:
-        parser.error(f"cannot listen on {options.host}:{options.port}: {exc.strerror or exc}")
+        parser.error(str(exc))
+    stopping = threading.Event()
+    # SIGTERM (a service manager, `kill`) stops as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
     with server:
         describe(server, options.fixtures, options.csrf)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            print("\nstopped")
+        with contextlib.suppress(KeyboardInterrupt):
+            stopping.wait()
+    print("stopped", flush=True)
     return 0
 
 

@@ -89,7 +89,10 @@ class RunningServer:
 
 def serve(app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Starts answering ``app`` on ``host:port`` (port 0: a free one) in a daemon thread."""
-    server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+    try:
+        server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+    except SystemExit as exc:  # werkzeug reports a failed bind on stderr, then exits
+        raise OSError(f"cannot listen on {host}:{port}") from exc
     return RunningServer(server, host)
 
 

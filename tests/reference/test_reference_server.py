@@ -122,3 +122,9 @@ def test_command_line_serves_until_interrupted() -> None:
         process.kill()
     assert status == 200
     assert any(line.split()[:1] == ["admin"] and ":" in line for line in lines), lines
+
+
+def test_serving_on_a_busy_port_raises_oserror(server: RunningServer) -> None:
+    """serve() on a port already in use raises OSError instead of exiting the process."""
+    with pytest.raises(OSError, match="cannot listen"):
+        serve(ReferenceApp(), port=server.port)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from conformance.reference.fixtures import (
+    DEFAULT_FIXTURES,
     ROLE_AGENT,
     ROLE_SUPERVISOR,
     DeviceSeed,
+    FixtureError,
     Fixtures,
     User,
     load_fixtures,
@@ -464,3 +467,26 @@ def test_fixture_devices_cover_the_roles(fixtures: Fixtures) -> None:
     )
     assert ROLE_SUPERVISOR in fixtures.user("supervisor").roles
     assert all(len(u.id) == 32 and u.id == u.id.lower() for u in fixtures.users)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("owner: agent", "owner: nobody"), "unknown owner"),
+        (("owner: supervisor", "owner: admin"), "lacks ROLE_AGENT"),
+        (('phoneNumber: "3002"', 'phoneNumber: "3001"'), "repeated phoneNumber"),
+        (("agentState: NotReady", "agentState: Away"), "unknown 'Away'"),
+        (("telephonyNetwork: Public", "telephonyNetwork: PSTN"), "telephonyNetwork"),
+    ],
+    ids=["unknown-owner", "owner-not-agent", "repeated-number", "unknown-state", "bad-network"],
+)
+def test_inconsistent_fixture_file_is_refused(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    """A fixture file with a broken reference or value stops loading with a message naming it."""
+    text = DEFAULT_FIXTURES.read_text(encoding="utf-8")
+    assert change[0] in text
+    broken = tmp_path / "fixtures.yaml"
+    broken.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(FixtureError, match=message):
+        load_fixtures(broken)
