@@ -13,6 +13,7 @@ import pytest
 
 from conformance.client import WRITES
 from conformance.contract import catalogue, requirement, spec_digest
+from conformance.report import html, matrix
 
 KIT_VERSION = "0.1.0"
 
@@ -129,7 +130,7 @@ class Results:
                 lines.append(
                     f"{status.status.upper():<7} {status.id} ({status.level}): {status.text}"
                 )
-        lines.append(f"Reports: {self.report_dir}/conformance.{{json,md}}, junit.xml")
+        lines.append(f"Reports: {self.report_dir}/conformance.{{html,json,md}}, junit.xml")
         return lines
 
     def document(self) -> dict[str, Any]:
@@ -147,6 +148,9 @@ class Results:
             "totals": {level: dict(counts) for level, counts in totals.items()},
             "requirements": [asdict(s) for s in statuses],
             "cases": [asdict(o) for o in self.outcomes],
+            # Added for the HTML page; the fields above keep their names and shapes.
+            "case_totals": dict(Counter(o.verdict for o in self.outcomes)),
+            "matrix": matrix.build(asdict(o) for o in self.outcomes),
         }
 
     def write(self) -> None:
@@ -156,6 +160,7 @@ class Results:
             json.dumps(document, indent=2), encoding="utf-8"
         )
         (self.report_dir / "conformance.md").write_text(markdown(document), encoding="utf-8")
+        (self.report_dir / "conformance.html").write_text(html.render(document), encoding="utf-8")
 
 
 def markdown(document: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from conformance.policy import Cell, cells, describe
+from conformance.policy import Cell, PolicyError, cells, describe
 from conformance.target import IDENTITIES
 
 CELL_NODE = re.compile(r"::test_policy_cell\[(?P<label>.+)\]$")
@@ -45,7 +45,9 @@ def outcome(verdicts: list[str]) -> str:
     return "as expected" if len(ran) == len(verdicts) else "partly run"
 
 
-def matrix_cell(identity: str, group: list[Cell], run: Mapping[str, Mapping[str, Any]]) -> dict:
+def matrix_cell(
+    identity: str, group: list[Cell], run: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
     first = group[0]
     checked = []
     for cell in group:
@@ -70,8 +72,12 @@ def matrix_cell(identity: str, group: list[Cell], run: Mapping[str, Mapping[str,
 def build(cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The matrix as plain data: rows in contract order, one cell per identity."""
     run = policy_cases(cases)
+    try:
+        policy = cells()
+    except PolicyError as error:  # the run reported it already; the report still gets written
+        return {"identities": list(IDENTITIES), "rows": [], "error": str(error)}
     grouped: dict[str, dict[str, list[Cell]]] = {}
-    for cell in cells():
+    for cell in policy:
         grouped.setdefault(cell.operation_id, {}).setdefault(cell.identity, []).append(cell)
     rows = []
     for operation_id, by_identity in grouped.items():

@@ -1,0 +1,239 @@
+"""`conformance.html`: one self-contained page (inline CSS, no script, no external asset) a
+person reads after a run: the summary, the failures first, the role x operation matrix, and the
+coverage of every requirement in the catalogue. Everything it shows is in `conformance.json`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from html import escape
+from typing import Any
+
+STATUSES = ("pass", "fail", "warning", "inconclusive", "skipped", "not tested")
+PROBLEMS = ("fail", "error", "warning")
+# The lines of a rendered RequirementFailure (conformance/failures.py), in order.
+FAILURE_FIELDS = {"Expected:": "Expected", "Actual:": "Actual", "Request:": "Request"}
+REPRODUCE = "Reproduce:"
+
+CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em 2em;
+color:#1b1b1b}
+h1{margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.3em .6em;
+text-align:left;vertical-align:top}th{background:#f3f3f3}
+code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f6f6f6;padding:.6em;
+overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+.verdict{font-size:1.2em;font-weight:bold;padding:.5em 1em;border-radius:4px;display:inline-block}
+.pass,.as-expected{background:#e3f4e1}.fail,.error,.unexpected{background:#fbe0e0}
+.warning,.inconclusive,.partly-run{background:#fff3cd}.skipped,.not-tested,.not-run{background:#eee}
+.failure{border-left:4px solid #c62828;padding:.2em 1em;margin:1em 0}
+.failure.warning{border-color:#e0a800;background:none}
+dl.summary{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}
+dd{margin:0}.matrix td{min-width:9em}.muted{color:#666}
+"""
+
+
+def e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def anchor(req_id: str) -> str:
+    return f'<a href="#{e(req_id)}">{e(req_id)}</a>'
+
+
+def css_class(word: str) -> str:
+    return e(word.replace(" ", "-"))
+
+
+def render(document: Mapping[str, Any]) -> str:
+    """The whole page."""
+    requirements = {r["id"]: r for r in document.get("requirements", [])}
+    body = [
+        "<h1>Devices API conformance</h1>",
+        verdict_banner(document),
+        summary(document),
+        failures(document.get("cases", []), requirements),
+        matrix(document.get("matrix", {})),
+        coverage(document.get("requirements", [])),
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Devices API conformance: {e(document['target']['base_url'])}</title>"
+        f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def verdict_banner(document: Mapping[str, Any]) -> str:
+    """The gate's answer: a broken MUST fails the run; a broken SHOULD only warns."""
+    broken = count_status(document, "fail")
+    warned = count_status(document, "warning")
+    if broken:
+        text, kind = f"FAIL: {broken} requirement(s) broken", "fail"
+    elif warned:
+        text, kind = f"PASS with {warned} warning(s)", "warning"
+    else:
+        text, kind = "PASS: no requirement broken", "pass"
+    return f'<p id="verdict" class="verdict {kind}">{e(text)}</p>'
+
+
+def count_status(document: Mapping[str, Any], status: str) -> int:
+    return sum(1 for r in document.get("requirements", []) if r["status"] == status)
+
+
+def summary(document: Mapping[str, Any]) -> str:
+    target = document["target"]
+    facts = [
+        ("Target", target.get("base_url")),
+        ("Writes", target.get("writes")),
+        ("Strict", "yes" if target.get("strict") else "no"),
+        ("Contract SHA-256", document.get("spec_sha256")),
+        ("Kit version", document.get("kit_version")),
+        ("Started", document.get("started")),
+        ("Cases", case_counts(document.get("cases", []))),
+        ("Writes made on the target", len(document.get("writes") or [])),
+    ]
+    rows = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
+    stopped = document.get("aborted")
+    note = f'<p class="verdict fail">The run stopped: {e(stopped)}</p>' if stopped else ""
+    return (
+        f'<section id="summary"><h2>Summary</h2>{note}<dl class="summary">{rows}</dl>'
+        f"{totals(document)}{writes(document.get('writes') or [])}</section>"
+    )
+
+
+def writes(made: list[str]) -> str:
+    if not made:
+        return ""
+    listed = "".join(f"<li><code>{e(w)}</code></li>" for w in made)
+    return f"<details><summary>{len(made)} write(s) made</summary><ul>{listed}</ul></details>"
+
+
+def case_counts(cases: Iterable[Mapping[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for case in cases:
+        counts[case["verdict"]] = counts.get(case["verdict"], 0) + 1
+    return ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items())) or "none"
+
+
+def totals(document: Mapping[str, Any]) -> str:
+    head = "".join(f"<th>{e(s)}</th>" for s in STATUSES)
+    rows = []
+    for level, counts in document.get("totals", {}).items():
+        cells = "".join(f"<td>{counts.get(s, 0)}</td>" for s in STATUSES)
+        rows.append(f"<tr><th>{e(level)}</th>{cells}</tr>")
+    return (
+        '<table id="totals"><caption>Requirements by level</caption>'
+        f"<tr><th>level</th>{head}</tr>{''.join(rows)}</table>"
+    )
+
+
+def failure_fields(message: str) -> tuple[dict[str, str], str | None]:
+    """Expected, Actual and Request from a rendered failure, and its curl line. A message not in
+    that shape (an error in the suite itself) gives no fields and is shown whole."""
+    fields: dict[str, str] = {}
+    curl = None
+    current = None
+    for line in message.splitlines():
+        prefix = next((p for p in (*FAILURE_FIELDS, REPRODUCE) if line.startswith(p)), None)
+        if prefix == REPRODUCE:
+            curl, current = line.removeprefix(REPRODUCE).strip(), None
+        elif prefix:
+            current = FAILURE_FIELDS[prefix]
+            fields[current] = line.removeprefix(prefix).strip()
+        elif current:
+            fields[current] += "\n" + line  # a multi-line Actual (a response body)
+    return fields, curl
+
+
+def failures(cases: Iterable[Mapping[str, Any]], requirements: Mapping[str, Any]) -> str:
+    found = [c for c in cases if c["verdict"] in PROBLEMS]
+    # MUST failures and errors before warnings, so the gate's reasons come first.
+    found.sort(key=lambda c: c["verdict"] == "warning")
+    items = [failure(case, requirements) for case in found]
+    content = "".join(items) if items else '<p class="muted">No case failed.</p>'
+    return f'<section id="failures"><h2>Failures ({len(items)})</h2>{content}</section>'
+
+
+def failure(case: Mapping[str, Any], requirements: Mapping[str, Any]) -> str:
+    req_id = case.get("broken") or case["requirement"]
+    req = requirements.get(req_id, {})
+    fields, curl = failure_fields(str(case.get("message", "")))
+    curl = case.get("curl") or curl
+    parts = [
+        f"<h3>{anchor(req_id)} ({e(req.get('level', '?'))}, {e(case['verdict'])})</h3>",
+        f"<p>{e(req.get('text', ''))}</p>",
+        f'<p class="muted">Case: <code>{e(case["nodeid"])}</code></p>',
+    ]
+    if fields:
+        parts += [f"<p><b>{e(k)}:</b></p><pre>{e(v)}</pre>" for k, v in fields.items()]
+    else:
+        parts.append(f"<pre>{e(case.get('message', ''))}</pre>")
+    if curl:
+        parts.append(f"<p><b>Reproduce:</b></p><pre>{e(curl)}</pre>")
+    return f'<article class="failure {css_class(case["verdict"])}">{"".join(parts)}</article>'
+
+
+def matrix(data: Mapping[str, Any]) -> str:
+    identities = data.get("identities", [])
+    head = "".join(f"<th>{e(i)}</th>" for i in identities)
+    rows = [matrix_row(row) for row in data.get("rows", [])]
+    note = f'<p class="fail">{e(data["error"])}</p>' if data.get("error") else ""
+    return (
+        '<section id="matrix"><h2>Who may call what</h2>'
+        '<p class="muted">Each cell: what the contract\'s <code>x-access</code> policy expects '
+        "for the identity, and whether the target answered so on every object tried.</p>"
+        f'{note}<table class="matrix"><tr><th>operation</th>{head}</tr>{"".join(rows)}</table>'
+        "</section>"
+    )
+
+
+def matrix_row(row: Mapping[str, Any]) -> str:
+    label = (
+        f"<code>{e(row['operation_id'])}</code><br>"
+        f'<span class="muted">{e(row["method"])} {e(row["path"])}</span>'
+    )
+    cells = "".join(matrix_cell(cell) for cell in row["cells"])
+    return f'<tr data-operation="{e(row["operation_id"])}"><th>{label}</th>{cells}</tr>'
+
+
+def matrix_cell(cell: Mapping[str, Any]) -> str:
+    word = "unexpected" if cell["outcome"] == "unexpected" else cell["expected"]
+    tried = "; ".join(f"{c['object']}: {c['verdict']}" for c in cell["cases"])
+    return (
+        f'<td class="{css_class(cell["outcome"])}" data-identity="{e(cell["identity"])}" '
+        f'title="{e(tried)}"><b>{e(word)}</b><br>{anchor(cell["requirement"])}'
+        f'<br><span class="muted">{e(outcome_text(cell))}</span></td>'
+    )
+
+
+def outcome_text(cell: Mapping[str, Any]) -> str:
+    """The outcome, naming the objects not tried (a target without an admin's own device)."""
+    skipped = [c["object"] for c in cell["cases"] if c["verdict"] in {"skip", "not run"}]
+    if cell["outcome"] != "partly run":
+        return str(cell["outcome"])
+    return f"as expected; not run on {', '.join(skipped)}"
+
+
+def coverage(requirements: Iterable[Mapping[str, Any]]) -> str:
+    rows = [coverage_row(r) for r in requirements]
+    return (
+        '<section id="coverage"><h2>Coverage of the catalogue</h2><table>'
+        "<tr><th>requirement</th><th>level</th><th>status</th><th>sentence</th>"
+        f"<th>cases, or why not tested</th></tr>{''.join(rows)}</table></section>"
+    )
+
+
+def coverage_row(req: Mapping[str, Any]) -> str:
+    cases = req.get("cases", [])
+    if cases:
+        listed = "".join(f"<li><code>{e(c)}</code></li>" for c in cases)
+        detail = f"<details><summary>{len(cases)} case(s)</summary><ul>{listed}</ul></details>"
+    else:
+        detail = ""
+    if req.get("reason"):
+        detail += f"<p>{e(req['reason'])}</p>"
+    return (
+        f'<tr id="{e(req["id"])}"><td>{e(req["id"])}</td><td>{e(req["level"])}</td>'
+        f'<td class="{css_class(req["status"])}">{e(req["status"])}</td>'
+        f"<td>{e(req['text'])}</td><td>{detail}</td></tr>"
+    )
