@@ -10,6 +10,8 @@ Overridable seams
 Broken servers and correct variants are subclasses that override one method each, or WSGI
 middleware that rewrites responses. The seams, in the order a request meets them:
 
+- ``dispatch(request)``, ``route(request, user)``: the routing table ``ROUTES`` maps a path
+  and method to a handler name; 404 for an unknown path, 405 with ``Allow`` for a missing method.
 - ``authenticate(request) -> User``: HTTP Basic; raises ``ApiError`` 401.
 - ``check_csrf(request, user)``: POSTs in CSRF mode; ``csrf_token(user)`` gives the token.
 - permissions, one question each: ``may_list_all_devices(user)``, ``may_create_device(user)``,
@@ -22,8 +24,15 @@ middleware that rewrites responses. The seams, in the order a request meets them
   ``device_attributes``, ``capabilities(device, viewer)``, ``user_state(device)`` and
   ``project(attributes, fields)``; ``render_user(user)``; ``device_uri(origin, id)``,
   ``phone_number_uri``, ``voice_environment_uri``; ``collection(call, devices)``.
+- request parsing: ``json_body(request)``, ``requested_fields(request)``, ``origin(request)``.
 - answers: ``ok(payload)``, ``error(status, code, message)``, ``http_status(code)``,
   ``method_not_allowed(allowed)``, ``unauthorized(message)``.
+
+Handlers raise ``ApiError`` (HTTP status, statusCode, message) or let ``state.Rejected``
+(statusCode, message) through; ``answer`` turns both into the error envelope. ``reset()``
+restores the fixture state. The state rules themselves live in ``state.py``: overriding
+``capabilities`` changes what devices show, while the operations a device accepts stay
+decided by ``state.capabilities``.
 
 Permission logic is written here by hand, not read from the contract, so that a mistake in
 either shows up as a failing conformance test.
@@ -166,6 +175,10 @@ class ReferenceApp:
         self._csrf_tokens = {user.id: secrets.token_urlsafe(24) for user in self.fixtures.users}
         # Compared against when the user name is unknown, so both paths take the same time.
         self._decoy_password = secrets.token_urlsafe(24)
+
+    def reset(self) -> None:
+        """Restores the devices the fixture file describes."""
+        self.store.reset()
 
     # --- WSGI entry and dispatch ----------------------------------------------------------------
 

@@ -434,3 +434,11 @@ def test_missing_contract_gets_404(
     """Without the contract file, /openapi.yaml is a 404 envelope."""
     monkeypatch.setattr(app_module, "OPENAPI_FILE", tmp_path / "absent.yaml")
     assert_error(client.get("/api/v2/openapi.yaml"), 404, 6)
+
+
+def test_reset_restores_the_fixture_devices(app: ReferenceApp, client: Client) -> None:
+    """reset() forgets created devices."""
+    before = body(call(client, "GET", "/devices"))
+    call(client, "POST", "/devices", json={"phoneNumber": "3009"})
+    app.reset()
+    assert body(call(client, "GET", "/devices")) == before
