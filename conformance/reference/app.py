@@ -3,7 +3,7 @@
 ``ReferenceApp`` answers under ``/api/v2``: the device collections (``/devices``,
 ``/users/{userId}/devices``, ``/me/devices``), single devices (``/devices/{id}``,
 ``/me/devices/{id}``), device operations (``POST /me/devices/{id}``), the caller (``/me``) and
-the contract (``/openapi.yaml``, no authentication).
+the contract (``/openapi.yaml``) and its HTML rendering (``/docs``), both without authentication.
 
 Overridable seams
 -----------------
@@ -71,6 +71,9 @@ if TYPE_CHECKING:
 BASE_PATH = "/api/v2"
 OPENAPI_PATH = f"{BASE_PATH}/openapi.yaml"
 OPENAPI_FILE = Path(__file__).resolve().parents[2] / "openapi" / "devices.yaml"
+DOCS_PATH = f"{BASE_PATH}/docs"
+# Built by `python -m conformance.report.docs`; absent until then.
+DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "build" / "devices.html"
 MAX_BODY_BYTES = 64 * 1024
 REALM = "Genesys Web Services"
 CSRF_HEADER = "X-CSRF-TOKEN"
@@ -193,6 +196,8 @@ class ReferenceApp:
     def dispatch(self, request: Request) -> Response:
         if request.path == OPENAPI_PATH:
             return self.answer(lambda: self.route_openapi(request))
+        if request.path == DOCS_PATH:
+            return self.answer(lambda: self.get_docs(request))
         try:
             user = self.authenticate(request)
         except ApiError as exc:
@@ -368,6 +373,16 @@ class ReferenceApp:
         except OSError:
             raise ApiError(404, NOT_FOUND, "The contract is not available") from None
         return Response(document, status=200, content_type="application/yaml")
+
+    def get_docs(self, request: Request) -> Response:
+        """The contract rendered as HTML, like the contract itself readable without credentials."""
+        if request.method != "GET":
+            return self.method_not_allowed(["GET"])
+        try:
+            page = DOCS_FILE.read_bytes()
+        except OSError:
+            raise ApiError(404, NOT_FOUND, "The documentation is not built") from None
+        return Response(page, status=200, content_type="text/html; charset=utf-8")
 
     # --- handler helpers ------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ def matrix_cell(
     identity: str, group: list[Cell], run: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any]:
     first = group[0]
-    checked = []
+    checked: list[dict[str, Any]] = []
     for cell in group:
         case = run.get(cell.label)
         checked.append(

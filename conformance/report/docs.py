@@ -1,0 +1,103 @@
+"""The contract as one self-contained HTML page, built with Redocly:
+
+    npm ci && python -m conformance.report.docs [-o docs/build/devices.html]
+
+`redocly build-docs` prerenders every operation into the page but loads Redoc's script from a
+CDN; the page is read offline (CI artifacts, the reference server's `GET /api/v2/docs`), so the
+same Redoc version's bundle from node_modules is put inline instead."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from conformance.contract import ROOT, SPEC_PATH
+
+DOCS_FILE = ROOT / "docs" / "build" / "devices.html"
+NODE_MODULES = ROOT / "node_modules"
+REDOCLY = NODE_MODULES / ".bin" / "redocly"
+CDN_SCRIPT = re.compile(
+    r'<script src="https://cdn\.redocly\.com/redoc/v(?P<version>[^/"]+)/bundles/'
+    r'redoc\.standalone\.js"></script>'
+)
+# Anything still fetched from elsewhere once the bundle is inline.
+EXTERNAL = re.compile(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="https?://', re.IGNORECASE)
+
+
+class DocsError(Exception):
+    """The page cannot be built as promised; the message says what to do."""
+
+
+def redoc_bundle(version: str) -> str:
+    """The Redoc bundle @redocly/cli prerendered with, which the page's state was made for."""
+    for package in (
+        NODE_MODULES / "@redocly" / "cli" / "node_modules" / "redoc",
+        NODE_MODULES / "redoc",
+    ):
+        manifest = package / "package.json"
+        if manifest.exists() and json.loads(manifest.read_text())["version"] == version:
+            return (package / "bundles" / "redoc.standalone.js").read_text(encoding="utf-8")
+    raise DocsError(f"redoc {version} is not in node_modules; run `npm ci`")
+
+
+def inline_bundle(page: str) -> str:
+    """The page with Redoc's CDN script replaced by the bundle itself."""
+    found = CDN_SCRIPT.search(page)
+    if found is None:
+        raise DocsError("redocly's page no longer loads Redoc from its CDN; update inline_bundle")
+    # `</script` inside the bundle would end the inline element early.
+    bundle = redoc_bundle(found.group("version")).replace("</script", "<\\/script")
+    inlined = CDN_SCRIPT.sub(lambda _: f"<script>{bundle}</script>", page, count=1)
+    external = EXTERNAL.search(inlined)
+    if external:
+        raise DocsError(f"the page still loads {external.group(0)!r}")
+    return inlined
+
+
+def render(spec: Path = SPEC_PATH) -> str:
+    """`redocly build-docs`, its output read back."""
+    if not REDOCLY.exists():
+        raise DocsError(f"{REDOCLY.relative_to(ROOT)} is missing; run `npm ci`")
+    with tempfile.TemporaryDirectory(prefix="docs-") as scratch:
+        output = Path(scratch) / "page.html"
+        command = [str(REDOCLY), "build-docs", str(spec), "-o", str(output), "--disableGoogleFont"]
+        done = subprocess.run(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "REDOCLY_TELEMETRY": "off"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0 or not output.exists():
+            raise DocsError(f"redocly build-docs failed:\n{done.stdout}{done.stderr}")
+        return output.read_text(encoding="utf-8")
+
+
+def build(output: Path = DOCS_FILE, spec: Path = SPEC_PATH) -> Path:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(inline_bundle(render(spec)), encoding="utf-8")
+    return output
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-o", "--output", type=Path, default=DOCS_FILE, help="default: %(default)s")
+    args = parser.parse_args(argv)
+    try:
+        written = build(args.output)
+    except DocsError as error:
+        print(f"docs: {error}", file=sys.stderr)
+        return 1
+    print(f"docs: {written}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
