@@ -85,6 +85,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if examples is not None:
         # Read when the fuzzing module is imported (schemathesis settings are set there).
         os.environ["DEVICES_API_FUZZ_EXAMPLES"] = str(examples)
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadgroup"  # honour the "writes" group (see below)
     check_base_url(config.getoption("base_url", None))
     PACER.rate = config.getoption("rate_limit")
     config.stash[CREDENTIALS_KEY] = given_credentials(config)
@@ -135,6 +137,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if writes and WRITE_LEVELS.index(writes.args[0]) > WRITE_LEVELS.index(allowed):
             reason = f"needs --writes {writes.args[0]} (this run: --writes {allowed})"
             item.add_marker(pytest.mark.skip(reason=reason))
+        elif writes or case_requirement(item).startswith("DEV-FUZZ"):
+            # Cases that change devices run on one xdist worker, one after another: two
+            # workers toggling the same device would each see the other's change.
+            item.add_marker(pytest.mark.xdist_group("writes"))
         marker = item.get_closest_marker("requirement")
         if marker is None:
             continue
