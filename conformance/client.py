@@ -155,7 +155,10 @@ class Client:
         return self.send("GET", self.url(path, params))
 
     def post(self, path: str, body: Any, *, csrf: bool = True) -> Exchange:
-        data = json.dumps(body).encode()
+        return self.post_bytes(path, json.dumps(body).encode(), csrf=csrf)
+
+    def post_bytes(self, path: str, data: bytes, *, csrf: bool = True) -> Exchange:
+        """A POST of exactly these bytes as JSON, well formed or not."""
         headers = {"Content-Type": "application/json"}
         if csrf and self.csrf:
             headers[self.csrf[0]] = self.csrf[1]

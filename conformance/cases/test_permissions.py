@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conformance.checks.leaks import check_no_device_data, devices_hidden_from
 from conformance.client import Client
 from conformance.devices_state import operate, read_device
 from conformance.failures import expect
@@ -74,37 +75,6 @@ def path_of(cell: Cell, inventory: Inventory) -> tuple[str, dict[str, Any] | Non
     return cell.path, None, cell.expected
 
 
-def other_devices(inventory: Inventory, identity: str) -> dict[str, dict[str, Any]]:
-    """Devices the identity does not own: none of their data may reach it in a denial."""
-    mine = (
-        set(inventory.identities[identity].devices) if identity in inventory.identities else set()
-    )
-    known = {**(inventory.all_devices or {})}
-    for other in inventory.identities.values():
-        known.update(other.devices)
-    return {i: d for i, d in known.items() if i not in mine}
-
-
-def expect_no_device_data(
-    reply: Reply, cell: Cell, inventory: Inventory, asked: str | None
-) -> None:
-    """A denial names no device the caller may not see: no id (but the one it asked for) and
-    no phone number."""
-    text = reply.exchange.body.decode("utf-8", "replace")
-    for device_id, found in other_devices(inventory, cell.identity).items():
-        leaked = [device_id] if device_id != asked and device_id in text else []
-        number = found.get("phoneNumber")
-        if isinstance(number, str) and len(number) > 3 and number in text:
-            leaked.append(number)
-        expect(
-            not leaked,
-            "DEV-PERM-011",
-            "a denial without device data",
-            f"the body holds {leaked}",
-            reply.exchange,
-        )
-
-
 def send(
     cell: Cell,
     caller: Client,
@@ -158,7 +128,8 @@ def test_policy_cell(cell: Cell, client, inventory: Inventory, request):
             reply.exchange,
         )
         if reply.status != 200:
-            expect_no_device_data(reply, cell, inventory, target["id"] if target else None)
+            hidden = devices_hidden_from(inventory, cell.identity)
+            check_no_device_data(reply.exchange, hidden, target["id"] if target else None)
         elif cell.verdict == "self" and cell.method == "GET":
             expect_only_own(cell, reply, client, inventory)
     finally:

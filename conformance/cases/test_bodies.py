@@ -1,0 +1,74 @@
+"""Request bodies that are not valid: refused with 400, and nothing changes ("Return Values":
+1 missing parameter, 2 invalid parameter)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conformance.cases.test_create import all_ids
+from conformance.client import Client
+from conformance.devices_state import DeviceState, read_device, restore
+from conformance.failures import expect
+from conformance.inventory import Inventory
+from conformance.validation import check_exchange
+
+OPERATION_BODIES = {
+    "malformed-json": b'{"operationName": ',
+    "array": b'["DoNotDisturbOn"]',
+    "destination-number": b'{"operationName": "ForwardCallsOn", "destination": 12}',
+    "scope-unknown": b'{"operationName": "ListenIn", "targetDeviceUri": "http://x/api/v2/devices/1", '
+    b'"supervisorMonitoringScope": "Everything"}',
+}
+CREATE_BODIES = {
+    "malformed-json": b'{"phoneNumber": "+4420794605',
+    "string": b'"+442079460577"',
+    "number-as-integer": b'{"phoneNumber": 442079460577}',
+    "network-unknown": b'{"phoneNumber": "+442079460578", "telephonyNetwork": "Satellite"}',
+}
+
+
+@pytest.mark.requirement("DEV-HTTP-005")
+@pytest.mark.writes("reversible")
+@pytest.mark.parametrize("name", list(OPERATION_BODIES))
+def test_an_invalid_operation_body_is_refused(
+    name, client: Callable[[str], Client], inventory: Inventory
+):
+    """Posts an invalid operation body to the agent's own device; 400, and nothing changes."""
+    caller = client("agent")
+    found = inventory.device_of("agent")
+    if found is None:
+        pytest.skip("the agent owns no device")
+    _, now = read_device(caller, found["id"])
+    before = DeviceState.of(now)
+    try:
+        exchange = caller.post_bytes(f"/me/devices/{found['id']}", OPERATION_BODIES[name])
+        check_exchange(exchange, caller.target.base_url)
+        expect(exchange.status == 400, "DEV-HTTP-005", "HTTP 400", exchange.describe(), exchange)
+        _, after = read_device(caller, found["id"])
+        expect(
+            DeviceState.of(after) == before,
+            "DEV-HTTP-005",
+            f"unchanged: {before}",
+            f"{DeviceState.of(after)}",
+            exchange,
+        )
+    finally:
+        restore(caller, found["id"], before)
+
+
+@pytest.mark.requirement("DEV-HTTP-005")
+@pytest.mark.writes("all")
+@pytest.mark.parametrize("name", list(CREATE_BODIES))
+def test_an_invalid_device_is_refused(name, client: Callable[[str], Client]):
+    """Posts an invalid device to /me/devices as the agent; 400, and nothing is created."""
+    before = all_ids(client)
+    caller = client("agent")
+    exchange = caller.post_bytes("/me/devices", CREATE_BODIES[name])
+    check_exchange(exchange, caller.target.base_url)
+    expect(exchange.status == 400, "DEV-HTTP-005", "HTTP 400", exchange.describe(), exchange)
+    after = all_ids(client)
+    expect(
+        after == before, "DEV-HTTP-005", "no new device", f"new {sorted(after - before)}", exchange
+    )

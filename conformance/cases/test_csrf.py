@@ -1,0 +1,61 @@
+"""Cross-site request forgery protection, when a server turns it on (vendor page "CSRF
+protection"): GETs name a header and a token; a POST without them is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from conformance.client import Client
+from conformance.devices_state import DeviceState, read_device, restore
+from conformance.failures import expect
+from conformance.inventory import Inventory
+from conformance.steps import expect_status, get, post
+
+pytestmark = pytest.mark.writes("reversible")
+
+
+@pytest.fixture
+def protected(client: Callable[[str], Client], inventory: Inventory):
+    """(the agent's client, its device id, the state to restore) when the target advertises CSRF."""
+    caller = client("agent")
+    reply = get(caller, "/me")
+    if "x-csrf-header" not in reply.exchange.headers:
+        pytest.skip("the target does not advertise CSRF protection (no X-CSRF-HEADER on GET)")
+    found = inventory.device_of("agent")
+    if found is None:
+        pytest.skip("the agent owns no device")
+    _, now = read_device(caller, found["id"])
+    before = DeviceState.of(now)
+    yield caller, found["id"], before
+    restore(caller, found["id"], before)
+
+
+def toggle(before: DeviceState) -> dict[str, str]:
+    value = "Off" if before.do_not_disturb == "On" else "On"
+    return {"operationName": f"DoNotDisturb{value}"}
+
+
+@pytest.mark.requirement("DEV-CSRF-001")
+def test_a_post_without_the_csrf_header_is_refused(protected):
+    """Posts a do-not-disturb change without the CSRF header; 403, and nothing changes."""
+    caller, device_id, before = protected
+    reply = post(caller, f"/me/devices/{device_id}", toggle(before), csrf=False)
+    expect_status(reply, {403}, "DEV-CSRF-001", "a POST without the CSRF header")
+    _, now = read_device(caller, device_id)
+    expect(
+        DeviceState.of(now) == before,
+        "DEV-CSRF-001",
+        f"unchanged: {before}",
+        f"{DeviceState.of(now)}",
+        reply.exchange,
+    )
+
+
+@pytest.mark.requirement("DEV-CSRF-002")
+def test_a_post_with_the_csrf_header_is_served(protected):
+    """Posts a do-not-disturb change with the header and token from a GET; it is performed."""
+    caller, device_id, before = protected
+    reply = post(caller, f"/me/devices/{device_id}", toggle(before), csrf=True)
+    expect_status(reply, {200}, "DEV-CSRF-002", "a POST with the CSRF header and token")

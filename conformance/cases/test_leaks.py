@@ -1,0 +1,56 @@
+"""Refusals carry no device data (decision: "never the data"; OWASP API1 and API3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.checks.leaks import check_no_device_data, devices_hidden_from
+from conformance.client import ANONYMOUS
+from conformance.inventory import Inventory
+from conformance.steps import get
+
+# (identity, path template, whose object), every one refused by a conformant server.
+REFUSALS = [
+    (ANONYMOUS, "/me/devices", None),
+    ("agent", "/devices", None),
+    ("agent", "/devices/{device}", "other-agent"),
+    ("agent", "/me/devices/{device}", "other-agent"),
+    ("agent", "/users/{user}/devices", "other-agent"),
+    ("supervisor", "/devices/{device}", "agent"),
+]
+
+
+@pytest.mark.requirement("DEV-PERM-011")
+@pytest.mark.parametrize(
+    ("identity", "template", "owner"),
+    REFUSALS,
+    ids=[
+        f"{i}:{t.replace('{device}', owner or '').replace('{user}', owner or '')}"
+        for i, t, owner in REFUSALS
+    ],
+)
+def test_a_refusal_holds_no_device_data(
+    identity, template, owner, client, stranger, inventory: Inventory
+):
+    """Sends a request the identity may not make, with fields=*; the refusal names no device."""
+    asked = None
+    if owner:
+        other = inventory.identities.get(owner)
+        found = inventory.device_of(owner)
+        if other is None or found is None:
+            pytest.skip(f"needs {owner}'s user id and a device it owns")
+        asked = found["id"]
+        template = template.replace("{device}", asked).replace("{user}", other.user_id)
+    caller = stranger(ANONYMOUS) if identity == ANONYMOUS else client(identity)
+    reply = get(caller, template, {"fields": "*"})
+    if reply.status == 200:
+        pytest.fail(f"{template} was not refused: the permission cells report it", pytrace=False)
+    hidden = (
+        devices_hidden_from(inventory, identity)
+        if identity != ANONYMOUS
+        else {
+            **(inventory.all_devices or {}),
+            **{i: d for known in inventory.identities.values() for i, d in known.devices.items()},
+        }
+    )
+    check_no_device_data(reply.exchange, hidden, asked)
