@@ -18,8 +18,8 @@ OPERATION_BODIES = {
     "malformed-json": b'{"operationName": ',
     "array": b'["DoNotDisturbOn"]',
     "destination-number": b'{"operationName": "ForwardCallsOn", "destination": 12}',
-    "scope-unknown": b'{"operationName": "ListenIn", "targetDeviceUri": "http://x/api/v2/devices/1", '
-    b'"supervisorMonitoringScope": "Everything"}',
+    "scope-unknown": b'{"operationName": "ListenIn", "targetDeviceUri": "http://x/api/v2/devices/1",'
+    b' "supervisorMonitoringScope": "Everything"}',
 }
 CREATE_BODIES = {
     "malformed-json": b'{"phoneNumber": "+4420794605',
