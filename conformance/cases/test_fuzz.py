@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import hypothesis
 import pytest
 import schemathesis
 from schemathesis import GenerationMode
@@ -68,6 +69,48 @@ def test_generated_requests_conform(case, identity, target, inventory, fuzz_sess
         excluded_checks=excluded,
         timeout=target.timeout,
     )
+
+
+@pytest.mark.requirement("DEV-FUZZ-002")
+@pytest.mark.parametrize("identity", ["admin", "agent"])
+def test_linked_sequences_conform(identity, target, inventory, fuzz_session):
+    """Follows the contract's links (read yourself, list your devices, create and read one) in
+    generated sequences as the identity; every response conforms."""
+    credentials = target.credentials.get(identity)
+    if credentials is None:
+        pytest.skip(f"no credentials for {identity}")
+    # Read-only runs follow only the links between GETs.
+    scope = schema if target.allows("all") else schema.include(method="GET")
+    machine = linked_machine(
+        scope, target, basic(credentials.user, credentials.password), fuzz_session
+    )
+    machine.run(
+        settings=hypothesis.settings(
+            max_examples=int(os.environ.get("DEVICES_API_FUZZ_EXAMPLES", DEFAULT_EXAMPLES)),
+            stateful_step_count=5,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )
+
+
+def linked_machine(scope: Any, target: Target, authorization: str, session: Any) -> Any:
+    excluded = EXCLUDED_ALWAYS + ([] if target.allows("all") else EXCLUDED_UNLESS_WRITES_ALL)
+
+    class LinkedSequences(scope.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            if not case.operation.schema.is_security_param_negated(case):
+                case.headers = {**(case.headers or {}), "Authorization": authorization}
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": target.base_url, "session": session, "timeout": target.timeout}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, excluded_checks=excluded, transport_kwargs=kwargs)
+
+    return LinkedSequences
 
 
 @pytest.fixture(scope="session")
