@@ -1,0 +1,64 @@
+"""The suite's command line as a user meets it: selection by requirement ID, warnings for a
+broken SHOULD and --strict, visible skips for missing credentials."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conformance.reference.app import ReferenceApp
+from tests.harness import ROOT, reference_environment, run_suite, served
+
+
+class NoCancelOffered(ReferenceApp):
+    """Accepts CancelSupervisorMonitoring but never lists it: breaks DEV-MON-004 (SHOULD)."""
+
+    def capabilities(self, device, viewer):  # type: ignore[no-untyped-def]
+        return [
+            c for c in super().capabilities(device, viewer) if c != "CancelSupervisorMonitoring"
+        ]
+
+
+def collect(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "conformance", "--collect-only", "-q", *args],
+        cwd=ROOT, capture_output=True, text=True, check=False, env=reference_environment(),
+    )  # fmt: skip
+    return done.stdout
+
+
+def test_a_requirement_id_selects_its_cases() -> None:
+    """`-k DEV-FLD-004` collects the cases of that requirement and no other."""
+    listed = [line for line in collect("-k", "DEV-FLD-004").splitlines() if "::" in line]
+    assert listed, "no case selected"
+    assert all("test_id_is_always_returned" in line for line in listed), listed
+
+
+def test_an_area_prefix_selects_the_area() -> None:
+    """`-k DEV-OPS` collects the operation cases only."""
+    listed = [line for line in collect("-k", "DEV-OPS").splitlines() if "::" in line]
+    assert listed
+    assert all("test_operations.py" in line for line in listed), listed
+
+
+def test_a_broken_should_warns_and_fails_only_under_strict() -> None:
+    """A server that breaks a SHOULD passes with a warning, and fails with --strict."""
+    with served(NoCancelOffered()) as url:
+        lenient = run_suite(url, "-k", "DEV-MON")
+        strict = run_suite(url, "-k", "DEV-MON", "--strict")
+    assert lenient.returncode == 0, lenient.output[-2000:]
+    assert "DEV-MON-004" in lenient.failed
+    assert "WARNING DEV-MON-004" in lenient.output
+    assert strict.returncode == 1, strict.output[-2000:]
+    assert "DEV-MON-004" in strict.failed
+
+
+def test_an_identity_without_credentials_is_skipped_visibly() -> None:
+    """Without supervisor credentials its cases are skipped, saying which variable to set."""
+    env = reference_environment()
+    del env["DEVICES_API_SUPERVISOR"]
+    with served(ReferenceApp()) as url:
+        run = run_suite(url, "-k", "DEV-ME-001", "-rs", env=env)
+    assert run.returncode == 0, run.output[-2000:]
+    assert "no credentials for supervisor" in run.output
+    assert "DEVICES_API_SUPERVISOR" in run.output
