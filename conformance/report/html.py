@@ -142,6 +142,8 @@ def failure_fields(message: str) -> tuple[dict[str, str], str | None]:
             fields[current] = line.removeprefix(prefix).strip()
         elif current:
             fields[current] += "\n" + line  # a multi-line Actual (a response body)
+        elif curl is None and line.strip().startswith("curl "):
+            curl = line.strip()  # schemathesis's reproduction, in its own failure text
     return fields, curl
 
 

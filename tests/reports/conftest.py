@@ -1,0 +1,100 @@
+"""One conformance run, shared by the report tests: the suite as a user runs it, in a subprocess,
+against the reference server with two planted faults and passwords chosen here, so the reports
+hold failures, curl lines and a wrong matrix cell, and a leaked password would be recognised."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conformance.reference import ReferenceApp
+from conformance.reference.app import INTERNAL_ERROR, ApiError
+from conformance.reference.fixtures import User
+from conformance.reference.server import credentials
+from conformance.reference.state import Device
+from conformance.target import env_var
+from tests.harness import ROOT, served
+
+FIXTURES = ROOT / "conformance" / "reference" / "fixtures.yaml"
+
+
+class PlantedFaults(ReferenceApp):
+    """The reference server with two faults the reports must show."""
+
+    def may_read_device(self, user: User, device: Device) -> bool:
+        # Fault: anyone reads any device (breaks DEV-PERM-003 for agents and the supervisor).
+        return True
+
+    def find_device(self, device_id: str) -> Device:
+        # Fault: an unknown device id is a 500, which the fuzzing phase meets with generated ids
+        # and reports with its own reproduction (the Authorization header must stay out of it).
+        device = self.store.device(device_id)
+        if device is None:
+            raise ApiError(500, INTERNAL_ERROR, "Internal error")
+        return device
+
+
+@dataclass
+class Run:
+    report_dir: Path
+    returncode: int
+    stdout: str
+    stderr: str
+    credentials: dict[str, tuple[str, str]]  # persona -> (userName, password)
+
+    def secrets(self) -> list[str]:
+        """Each password, and the HTTP Basic token a client builds from it."""
+        found = []
+        for user, password in self.credentials.values():
+            found += [password, base64.b64encode(f"{user}:{password}".encode()).decode()]
+        return found
+
+
+def fixtures_with_new_passwords(directory: Path) -> Path:
+    """A copy of the fixtures whose passwords appear nowhere in the repository."""
+    data = yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))
+    for persona, user in data["users"].items():
+        user["password"] = f"{persona}-{secrets.token_hex(8)}"
+    path = directory / "fixtures.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def environment(fixtures: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVICES_API_")}
+    for identity, (user, password) in credentials(fixtures).items():
+        env[env_var(identity)] = f"{user}:{password}"
+    return env
+
+
+@pytest.fixture(scope="session")
+def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    scratch = tmp_path_factory.mktemp("faulty-run")
+    fixtures = fixtures_with_new_passwords(scratch)
+    report_dir = scratch / "reports"
+    with served(PlantedFaults(fixtures_path=fixtures)) as base_url:
+        # -rA and -l print the most a console can: every outcome's text and the locals of
+        # tracebacks, so a credential anywhere in the suite's state would reach the output.
+        command = [
+            sys.executable, "-m", "pytest", "conformance", "--base-url", base_url,
+            "--writes", "all", "--report-dir", str(report_dir), "--fuzz-examples", "5",
+            "-p", "no:cacheprovider", "-rA", "-l",
+        ]  # fmt: skip
+        done = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=environment(fixtures),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    return Run(report_dir, done.returncode, done.stdout, done.stderr, credentials(fixtures))

@@ -1,0 +1,108 @@
+"""The HTML writer and the matrix on small documents: each shape both ways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.report import html, matrix
+
+NODE = "conformance/cases/test_permissions.py::test_policy_cell[{}]"
+
+
+def case(label: str, verdict: str, message: str = "") -> dict[str, Any]:
+    return {
+        "nodeid": NODE.format(label),
+        "requirement": "DEV-PERM-001",
+        "verdict": verdict,
+        "broken": "DEV-PERM-001" if verdict == "fail" else None,
+        "identity": None,
+        "message": message,
+        "curl": None,
+        "duration": 0.0,
+    }
+
+
+def cell_of(data: dict[str, Any], operation_id: str, identity: str) -> dict[str, Any]:
+    row = next(r for r in data["rows"] if r["operation_id"] == operation_id)
+    return next(c for c in row["cells"] if c["identity"] == identity)
+
+
+def test_a_passing_denial_reads_denied_as_expected() -> None:
+    cell = cell_of(matrix.build([case("listDevices[agent]", "pass")]), "listDevices", "agent")
+    assert (cell["expected"], cell["outcome"]) == ("denied", "as expected")
+
+
+def test_a_failing_case_makes_its_cell_unexpected() -> None:
+    cell = cell_of(matrix.build([case("listDevices[agent]", "fail")]), "listDevices", "agent")
+    assert cell["outcome"] == "unexpected"
+
+
+def test_a_cell_without_cases_is_not_run() -> None:
+    assert cell_of(matrix.build([]), "getMe", "admin")["outcome"] == "not run"
+
+
+def test_a_cell_with_skipped_objects_is_partly_run() -> None:
+    cases = [
+        case("getDevice[admin->own device]", "skip"),
+        case("getDevice[admin->a missing id]", "pass"),
+    ]
+    assert cell_of(matrix.build(cases), "getDevice", "admin")["outcome"] == "partly run"
+
+
+def test_a_rendered_failure_splits_into_expected_actual_and_curl() -> None:
+    message = (
+        'DEV-PERM-001 (MUST): ...\nExpected: HTTP 403\nActual:   HTTP 200\n{"a": 1}\n'
+        'Request:  GET http://x/api/v2/devices\nReproduce: curl -u "$DEVICES_API_AGENT" http://x'
+    )
+    fields, curl = html.failure_fields(message)
+    assert fields == {
+        "Expected": "HTTP 403",
+        "Actual": 'HTTP 200\n{"a": 1}',
+        "Request": "GET http://x/api/v2/devices",
+    }
+    assert curl == 'curl -u "$DEVICES_API_AGENT" http://x'
+
+
+def test_a_traceback_gives_no_fields() -> None:
+    assert html.failure_fields("Traceback (most recent call last):\n  boom") == ({}, None)
+
+
+def document(cases: list[dict[str, Any]]) -> dict[str, Any]:
+    requirement = {
+        "id": "DEV-PERM-001",
+        "level": "MUST",
+        "text": "Only admins list.",
+        "cases": [],
+        "reason": "",
+    }
+    status = "fail" if any(c["verdict"] == "fail" for c in cases) else "pass"
+    return {
+        "target": {"base_url": "http://x/<b>", "writes": "none", "strict": False},
+        "totals": {"MUST": {status: 1}},
+        "requirements": [{**requirement, "status": status}],
+        "cases": cases,
+        "matrix": matrix.build(cases),
+    }
+
+
+def test_the_page_says_fail_and_lists_the_failure_first() -> None:
+    page = html.render(
+        document([case("listDevices[agent]", "fail", "Expected: 403\nActual: <200>")])
+    )
+    assert "FAIL: 1 requirement(s) broken" in page
+    assert page.index('id="failures"') < page.index('id="matrix"')
+    assert "&lt;200&gt;" in page
+    assert "<200>" not in page
+
+
+def test_the_page_says_pass_when_nothing_broke() -> None:
+    page = html.render(document([case("listDevices[agent]", "pass")]))
+    assert "PASS: no requirement broken" in page
+    assert "No case failed." in page
+
+
+def test_the_page_loads_nothing_from_elsewhere() -> None:
+    page = html.render(document([case("listDevices[agent]", "pass")]))
+    assert "<script" not in page
+    assert "<link" not in page
+    assert "http://x/&lt;b&gt;" in page
