@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import signal
 import threading
 from collections.abc import Sequence
@@ -44,17 +43,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         app = ReferenceApp(options.fixtures, csrf=options.csrf)
         server = serve(app, options.host, options.port)
-    except FixtureError as exc:
-        parser.error(str(exc))
-    except OSError as exc:
+    except (FixtureError, OSError) as exc:
         parser.error(str(exc))
     stopping = threading.Event()
-    # SIGTERM (a service manager, `kill`) stops as cleanly as Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+    # Ctrl-C and SIGTERM (a service manager, `kill`) both stop cleanly, whenever they come.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, frame: stopping.set())
     with server:
         describe(server, options.fixtures, options.csrf)
-        with contextlib.suppress(KeyboardInterrupt):
-            stopping.wait()
+        stopping.wait()
     print("stopped", flush=True)
     return 0
 
