@@ -6,8 +6,11 @@ from __future__ import annotations
 import base64
 import json
 import shlex
+import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -50,6 +53,34 @@ PACER = Pacer()
 WRITES: list[str] = []
 
 
+class _Expired(Exception):
+    """Raised by the alarm; deliberately not an OSError, which urllib3 would take for a
+    connection failure and retry or rewrap."""
+
+
+@contextmanager
+def whole_exchange_within(seconds: float | None) -> Iterator[None]:
+    """Ends an exchange that outlasts `seconds` with requests.ReadTimeout. A per-read timeout
+    alone lets a server trickle a byte per read, headers included, for ever. The alarm is a
+    signal, so it works in the main thread only; elsewhere the per-read timeout is the bound."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise requests.ReadTimeout(f"no complete response within {seconds:g} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class TargetSession(requests.Session):
     """A session that keeps the pace, ignores proxy settings of the environment, and notes the
     writes it sends. The fuzzing phase uses it too."""
@@ -59,8 +90,15 @@ class TargetSession(requests.Session):
         self.trust_env = False
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
-        PACER.wait()
-        response = super().request(method, url, *args, **kwargs)
+        # Client paces and bounds a whole exchange itself (its body is read later, and the
+        # pause must not count against the deadline); other callers are paced and bounded here.
+        if kwargs.pop("bounded", False):
+            response = super().request(method, url, *args, **kwargs)
+        else:
+            PACER.wait()
+            timeout = kwargs.get("timeout")
+            with whole_exchange_within(timeout if isinstance(timeout, int | float) else None):
+                response = super().request(method, url, *args, **kwargs)
         verb = method.decode() if isinstance(method, bytes) else str(method)
         if verb.upper() not in {"GET", "HEAD", "OPTIONS"} and response.status_code < 300:
             shown = url.decode() if isinstance(url, bytes) else str(url)
@@ -183,18 +221,23 @@ class Client:
         return exchange
 
     def _perform(self, exchange: Exchange) -> None:
+        PACER.wait()
         started = time.monotonic()
         deadline = started + self.target.timeout
         try:
-            with self.session.request(
-                exchange.method,
-                exchange.url,
-                data=exchange.request_body,
-                headers=exchange.request_headers,
-                timeout=self.target.timeout,
-                allow_redirects=False,
-                stream=True,
-            ) as response:
+            with (
+                whole_exchange_within(self.target.timeout),
+                self.session.request(
+                    exchange.method,
+                    exchange.url,
+                    data=exchange.request_body,
+                    headers=exchange.request_headers,
+                    timeout=self.target.timeout,
+                    allow_redirects=False,
+                    stream=True,
+                    bounded=True,
+                ) as response,
+            ):
                 exchange.status = response.status_code
                 exchange.headers = {k.lower(): v for k, v in response.headers.items()}
                 exchange.body = self._read_bounded(response, deadline, exchange)
