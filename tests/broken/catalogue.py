@@ -1,0 +1,898 @@
+"""The broken servers: the reference server plus one planted fault each, and the requirements
+the conformance suite must report broken against it.
+
+Read it as a table. Each row: a name, the fault in one line, the requirement IDs that must fail
+(others may fail too), and how the server is built from the fault pieces of ``faults.py``.
+A row with ``gap`` names a fault the suite is known to miss, and why; its test is a strict
+xfail, so the day the suite catches it the row must lose its ``gap``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from conformance.reference import ReferenceApp
+from conformance.reference.app import DEVICE_ATTRIBUTE_ORDER, ApiError, Call
+from conformance.reference.fixtures import ROLE_ADMIN, ROLE_SUPERVISOR, User, load_fixtures
+from conformance.reference.state import Device
+
+from .faults import (
+    COLLECTIONS,
+    DEVICE,
+    INTERNAL_ERROR,
+    SUCCESS,
+    Build,
+    Json,
+    Seen,
+    answer,
+    drop_attribute,
+    each_device,
+    layered,
+    on_error,
+    patched,
+    posts,
+    rewrite_json,
+    rewrite_request,
+    rewrite_response,
+    route,
+    set_attribute,
+)
+
+
+@dataclass(frozen=True)
+class Broken:
+    name: str
+    fault: str
+    breaks: tuple[str, ...]
+    build: Build
+    gap: str | None = None  # why the suite misses this fault today
+    fuzz: bool = False  # only the fuzzing phase can see it: run that phase too
+
+
+# --- the few faults that need more than a lambda --------------------------------------------------
+
+FIXTURES = load_fixtures()
+AGENT_ID = next(u.id for u in FIXTURES.users if u.persona == "agent")
+AGENT_DEVICE = next(d.id for d in FIXTURES.devices if d.owner == "agent")
+FIXTURE_DEVICES = frozenset(d.id for d in FIXTURES.devices)
+
+
+def anonymous_is_admin(self: ReferenceApp, request: Any) -> User:
+    if "Authorization" not in request.headers:
+        return next(u for u in self.fixtures.users if u.has_role(ROLE_ADMIN))
+    return ReferenceApp.authenticate(self, request)
+
+
+def malformed_is_400(self: ReferenceApp, request: Any) -> User:
+    header = request.headers.get("Authorization")
+    if header is not None and self.basic_credentials(header) is None:
+        raise ApiError(400, 2, "Malformed Authorization header")
+    return ReferenceApp.authenticate(self, request)
+
+
+def any_password(self: ReferenceApp, request: Any) -> User:
+    credentials = self.basic_credentials(request.headers.get("Authorization", ""))
+    user = self.store.user_by_name(credentials[0]) if credentials else None
+    if user is None:
+        raise self.unauthorized("Access denied")
+    return user
+
+
+def as_supervisor(self: ReferenceApp, call: Call, device_id: str) -> Any:
+    """Runs the operation as if the caller held ROLE_SUPERVISOR."""
+    promoted = replace(call.user, roles=(*call.user.roles, ROLE_SUPERVISOR))
+    return ReferenceApp.operate_my_device(self, replace(call, user=promoted), device_id)
+
+
+def me_devices_all_for_admin(self: ReferenceApp, call: Call) -> Any:
+    if self.is_admin(call.user):
+        return self.collection(call, self.store.devices())
+    return ReferenceApp.list_my_devices(self, call)
+
+
+def refuse_supervisors(handler: str) -> Any:
+    def refuse(self: ReferenceApp, call: Call, **ids: str) -> Any:
+        if call.user.has_role(ROLE_SUPERVISOR):
+            raise self.deny("Supervisors may not do this")
+        return getattr(ReferenceApp, handler)(self, call, **ids)
+
+    return refuse
+
+
+def deny_naming_devices(self: ReferenceApp, message: str) -> ApiError:
+    ids = ", ".join(d.id for d in self.store.devices())
+    return ApiError(403, 5, f"{message} (devices: {ids})")
+
+
+def stand_in_user(self: ReferenceApp, user_id: str) -> User:
+    """An unknown user id gets an empty user instead of a 404."""
+    found = self.store.user_by_id(user_id)
+    return found or replace(self.fixtures.users[0], id=user_id, roles=())
+
+
+def unknown_field_named(seen: Seen) -> bool:
+    names = {n for value in seen.query.get("fields", []) for n in value.split(",") if n}
+    return bool(names - {"*", *DEVICE_ATTRIBUTE_ORDER})
+
+
+def capabilities_plus(*extra: str, when_offered: str | None = None) -> Any:
+    def capabilities(self: ReferenceApp, device: Device, viewer: User) -> list[str]:
+        found = ReferenceApp.capabilities(self, device, viewer)
+        if when_offered is None or when_offered in found:
+            found += [name for name in extra if name not in found]
+        return found
+
+    return capabilities
+
+
+def drop_last_uri(body: Json) -> None:
+    if body.get("uris"):
+        body["uris"].pop()
+
+
+def mode_without_state(device: Json) -> None:
+    if "supervisorMonitoringState" not in device and "ListenIn" in device.get("capabilities", []):
+        device["supervisorMonitoringMode"] = "AllCalls"
+
+
+def unknown_operation(seen: Seen) -> bool:
+    body = seen.body if isinstance(seen.body, dict) else {}
+    known = ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOn", "ForwardCallsOff")
+    monitoring = ("ListenIn", "BargeIn", "Coach", "CancelSupervisorMonitoring")
+    return route(DEVICE, "POST")(seen) and body.get("operationName") not in known + monitoring
+
+
+def unavailable_is_success(response: Any) -> None:
+    if response.status_code == 400 and b"not available" in response.get_data():
+        response.status_code = 200
+        response.set_data(b'{"statusCode": 0}')
+
+
+def default_target(body: Json) -> None:
+    if body.get("operationName") in ("ListenIn", "BargeIn", "Coach"):
+        body.setdefault("targetDeviceUri", f"http://localhost/api/v2/devices/{AGENT_DEVICE}")
+
+
+def created_unreadable_by_owner(self: ReferenceApp, call: Call, device_id: str) -> Any:
+    if device_id not in FIXTURE_DEVICES:
+        raise ApiError(404, 6, "No such device")
+    return ReferenceApp.get_my_device(self, call, device_id)
+
+
+def status(code: int) -> Any:
+    def change(response: Any) -> None:
+        response.status_code = code
+
+    return change
+
+
+def code(before: int, after: int) -> Any:
+    def change(body: Json) -> None:
+        if body.get("statusCode") == before:
+            body["statusCode"] = after
+
+    return change
+
+
+def with_key(key: str, value: Any) -> Any:
+    return lambda body: body.update({key: value})
+
+
+def user_field(name: str, value: Any) -> Any:
+    def change(body: Json) -> None:
+        if isinstance(body.get("user"), dict):
+            body["user"][name] = value(body["user"].get(name))
+
+    return change
+
+
+def missing_is_forbidden(self: ReferenceApp, device_id: str) -> Device:
+    device = self.store.device(device_id)
+    if device is None:
+        raise ApiError(403, 5, "No permission for this device")
+    return device
+
+
+def text_plain(response: Any) -> None:
+    if response.status_code >= 400:
+        response.content_type = "text/plain; charset=utf-8"
+
+
+def without_allow(self: ReferenceApp, allowed: Any) -> Any:
+    response = ReferenceApp.method_not_allowed(self, allowed)
+    del response.headers["Allow"]
+    return response
+
+
+def with_csrf(app_class: type[ReferenceApp]) -> Build:
+    return lambda: app_class(csrf=True)
+
+
+def refuse_every_post(self: ReferenceApp, request: Any, user: User) -> None:
+    raise ApiError(403, 3, "Missing or wrong X-CSRF-TOKEN header")
+
+
+ALL_VIEWS = route(COLLECTIONS + "|/devices/[^/]+|" + DEVICE, "GET")
+NO_PERMISSION: Json = {"statusCode": 5, "statusMessage": "User does not have permission"}
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+CATALOGUE: tuple[Broken, ...] = (
+    # ---------------------------------------------------------------- authentication
+    Broken(
+        "anonymous-is-admin",
+        "A request without Authorization is served as the admin.",
+        ("DEV-AUTH-001",),
+        patched(authenticate=anonymous_is_admin),
+    ),
+    Broken(
+        "malformed-credentials-400",
+        "A malformed Authorization header is answered 400, not 401.",
+        ("DEV-AUTH-002",),
+        patched(authenticate=malformed_is_400),
+    ),
+    Broken(
+        "any-password",
+        "A real user name with any password is let in.",
+        ("DEV-AUTH-003",),
+        patched(authenticate=any_password),
+    ),
+    Broken(
+        "no-challenge",
+        "A 401 carries no WWW-Authenticate header.",
+        ("DEV-AUTH-004",),
+        patched(unauthorized=lambda self, message: ApiError(401, 20, message)),
+    ),
+    # ---------------------------------------------------------------- CSRF
+    Broken(
+        "csrf-not-enforced",
+        "CSRF protection is advertised, but a POST without the token is served.",
+        ("DEV-CSRF-001",),
+        with_csrf(patched(check_csrf=lambda self, request, user: None)),
+        gap="no case carries DEV-CSRF-001: the suite never posts without the CSRF header",
+    ),
+    Broken(
+        "csrf-token-refused",
+        "CSRF protection is advertised, and a POST with the right token is refused too.",
+        ("DEV-CSRF-002",),
+        with_csrf(patched(check_csrf=refuse_every_post)),
+        gap="no case carries DEV-CSRF-002: POSTs fail under other IDs, never this one",
+    ),
+    # ---------------------------------------------------------------- function-level authorization
+    Broken(
+        "agent-lists-all-devices",
+        "Any user may list every device of the contact center.",
+        ("DEV-PERM-001",),
+        patched(may_list_all_devices=lambda self, user: True),
+    ),
+    Broken(
+        "admin-denied-all-devices",
+        "The admin is refused GET /devices.",
+        ("DEV-PERM-001",),
+        patched(may_list_all_devices=lambda self, user: False),
+        gap="discovery needs GET /devices as the admin: the run stops (exit 3) naming no ID",
+    ),
+    Broken(
+        "supervisor-creates-devices",
+        "A supervisor may create unassigned devices.",
+        ("DEV-PERM-002",),
+        patched(
+            may_create_device=lambda self, user: (
+                user.has_role(ROLE_SUPERVISOR) or self.is_admin(user)
+            )
+        ),
+    ),
+    Broken(
+        "agent-lists-user-devices",
+        "GET /users/{userId}/devices checks no role.",
+        ("DEV-PERM-004",),
+        patched(
+            list_user_devices=lambda self, call, user_id: self.collection(
+                call, self.store.devices_owned_by(self.find_user(user_id).id)
+            )
+        ),
+    ),
+    Broken(
+        "admin-denied-user-devices",
+        "The admin is refused the /users/{userId}/devices paths.",
+        ("DEV-PERM-004", "DEV-PERM-005"),
+        patched(may_manage_user_devices=lambda self, user: False),
+    ),
+    Broken(
+        "agent-assigns-devices",
+        "POST /users/{userId}/devices checks no role.",
+        ("DEV-PERM-005",),
+        patched(
+            create_user_device=lambda self, call, user_id: self.created(
+                call, self.new_device(call, owner=self.find_user(user_id))
+            )
+        ),
+    ),
+    Broken(
+        "admin-me-devices-lists-all",
+        "An admin's GET /me/devices lists every device, not only its own.",
+        ("DEV-PERM-006",),
+        patched(
+            may_use_own_devices=lambda self, user: True, list_my_devices=me_devices_all_for_admin
+        ),
+    ),
+    Broken(
+        "supervisor-denied-own-create",
+        "A supervisor is refused POST /me/devices.",
+        ("DEV-PERM-007",),
+        patched(create_my_device=refuse_supervisors("create_my_device")),
+    ),
+    Broken(
+        "me-refused-with-query",
+        "GET /me with a query string is refused with 403.",
+        ("DEV-PERM-010",),
+        layered(answer(403, NO_PERMISSION, lambda s: s.path == "/me" and bool(s.query))),
+    ),
+    Broken(
+        "agent-monitors",
+        "ListenIn, BargeIn and Coach ignore the caller's roles.",
+        ("DEV-PERM-012",),
+        patched(operate_my_device=as_supervisor),
+    ),
+    # ---------------------------------------------------------------- object-level authorization
+    Broken(
+        "any-device-by-id",
+        "GET /devices/{id} skips the owner check.",
+        ("DEV-PERM-003",),
+        patched(may_read_device=lambda self, user, device: True),
+    ),
+    Broken(
+        "any-device-via-me",
+        "GET /me/devices/{id} skips the owner check.",
+        ("DEV-PERM-008",),
+        patched(
+            get_my_device=lambda self, call, device_id: self.single(
+                call, self.find_device(device_id)
+            )
+        ),
+    ),
+    Broken(
+        "supervisor-denied-own-device",
+        "A supervisor is refused GET /me/devices/{id} on its own device.",
+        ("DEV-PERM-008",),
+        patched(get_my_device=refuse_supervisors("get_my_device")),
+    ),
+    Broken(
+        "operate-any-device",
+        "POST /me/devices/{id} (and GET) skip the owner check.",
+        ("DEV-PERM-009",),
+        patched(may_operate=lambda self, user, device: True),
+    ),
+    Broken(
+        "denials-name-devices",
+        "A 403 lists the ids of every device in its message.",
+        ("DEV-PERM-011",),
+        patched(deny=deny_naming_devices),
+    ),
+    # ---------------------------------------------------------------- /me
+    Broken(
+        "me-user-name-upper-case",
+        "GET /me gives the userName in upper case.",
+        ("DEV-ME-001",),
+        layered(rewrite_json(user_field("userName", str.upper), route("/me"))),
+    ),
+    # ---------------------------------------------------------------- envelope
+    Broken(
+        "errors-as-text-plain",
+        "Error answers are served as text/plain.",
+        ("DEV-ENV-001",),
+        layered(rewrite_response(text_plain)),
+    ),
+    Broken(
+        "status-code-as-string",
+        "Every body's statusCode is a string.",
+        ("DEV-ENV-001",),
+        layered(rewrite_json(lambda body: body.update(statusCode=str(body["statusCode"])))),
+    ),
+    Broken(
+        "operations-answer-202",
+        "A successful device operation answers HTTP 202.",
+        ("DEV-ENV-002",),
+        layered(rewrite_response(status(202), route(DEVICE, "POST"))),
+    ),
+    Broken(
+        "errors-carry-a-trace",
+        "Error bodies carry an `exception` member beside statusCode and statusMessage.",
+        ("DEV-ENV-003",),
+        layered(rewrite_json(on_error(with_key("exception", "java.lang.IllegalStateException")))),
+    ),
+    Broken(
+        "me-enabled-as-string",
+        'GET /me gives user.enabled as the string "true".',
+        ("DEV-ENV-004",),
+        layered(rewrite_json(user_field("enabled", lambda v: "true"), route("/me"))),
+    ),
+    # ---------------------------------------------------------------- HTTP
+    Broken(
+        "deny-with-not-found-code",
+        "A 403 carries statusCode 6.",
+        ("DEV-HTTP-001",),
+        patched(deny=lambda self, message: ApiError(403, 6, message)),
+    ),
+    Broken(
+        "long-id-500",
+        "A device id longer than 256 characters is answered 500.",
+        ("DEV-HTTP-002",),
+        layered(answer(500, INTERNAL_ERROR, lambda s: len(s.path.rsplit("/", 1)[-1]) > 256)),
+    ),
+    Broken(
+        "no-allow-header",
+        "A 405 carries no Allow header.",
+        ("DEV-HTTP-003",),
+        patched(method_not_allowed=without_allow),
+    ),
+    Broken(
+        "unknown-method-404",
+        "A method the path lacks is answered 404.",
+        ("DEV-HTTP-003",),
+        patched(method_not_allowed=lambda self, allowed: self.error(404, 6, "No such resource")),
+    ),
+    Broken(
+        "missing-device-403",
+        "An unknown device id is answered 403.",
+        ("DEV-HTTP-004",),
+        patched(find_device=missing_is_forbidden),
+    ),
+    Broken(
+        "unknown-user-empty-list",
+        "An unknown user id on /users/{userId}/devices lists no devices instead of 404.",
+        ("DEV-HTTP-004",),
+        patched(find_user=stand_in_user),
+    ),
+    Broken(
+        "invalid-network-ignored",
+        "A create with an invalid telephonyNetwork creates a Private device.",
+        ("DEV-HTTP-005",),
+        layered(
+            rewrite_request(
+                lambda b: (
+                    b.pop("telephonyNetwork")
+                    if b.get("telephonyNetwork") not in (None, "Public", "Private")
+                    else None
+                ),
+                route(COLLECTIONS, "POST"),
+            )
+        ),
+        gap="no case carries DEV-HTTP-005: invalid bodies are sent by fuzzing only",
+    ),
+    Broken(
+        "unknown-query-refused",
+        "A query parameter other than `fields` is answered 400.",
+        ("DEV-HTTP-006",),
+        layered(
+            answer(
+                400,
+                {"statusCode": 2, "statusMessage": "Unknown parameter"},
+                lambda s: bool(set(s.query) - {"fields"}),
+            )
+        ),
+    ),
+    # ---------------------------------------------------------------- fields
+    Broken(
+        "relative-uris",
+        "Device URIs are relative paths.",
+        ("DEV-FLD-001",),
+        patched(device_uri=lambda self, origin, device_id: f"/api/v2/devices/{device_id}"),
+    ),
+    Broken(
+        "user-devices-ignore-fields",
+        "GET /users/{userId}/devices returns URIs even with fields=*.",
+        ("DEV-FLD-002",),
+        patched(
+            list_user_devices=lambda self, call, user_id: ReferenceApp.list_user_devices(
+                self, replace(call, fields=None), user_id
+            )
+        ),
+    ),
+    Broken(
+        "fields-ignored",
+        "`fields=a,b` returns every attribute.",
+        ("DEV-FLD-003",),
+        patched(project=lambda self, attributes, fields: attributes),
+    ),
+    Broken(
+        "id-only-when-asked",
+        "`fields=a,b` leaves `id` out unless named.",
+        ("DEV-FLD-004",),
+        patched(
+            project=lambda self, attributes, fields: (
+                attributes
+                if fields is None or "*" in fields
+                else {k: v for k, v in attributes.items() if k in fields}
+            )
+        ),
+    ),
+    Broken(
+        "unknown-field-500",
+        "An unknown name in `fields` is answered 500.",
+        ("DEV-FLD-005",),
+        layered(answer(500, INTERNAL_ERROR, unknown_field_named)),
+    ),
+    Broken(
+        "single-device-as-list",
+        "A single device comes back under `devices`, a one-item list.",
+        ("DEV-FLD-006",),
+        patched(
+            single=lambda self, call, device: self.ok(
+                {"devices": [self.render_device(device, call.user, call.origin, call.fields)]}
+            )
+        ),
+    ),
+    # ---------------------------------------------------------------- lists
+    Broken(
+        "me-devices-miss-extensions",
+        "GET /me/devices leaves out internal extensions.",
+        ("DEV-LIST-001",),
+        patched(
+            list_my_devices=lambda self, call: self.collection(
+                call,
+                [d for d in self.store.devices_owned_by(call.user.id) if d.number.calling_code],
+            )
+        ),
+    ),
+    Broken(
+        "all-devices-miss-supervisors",
+        "GET /devices leaves out the devices of supervisors.",
+        ("DEV-LIST-002",),
+        patched(
+            list_devices=lambda self, call: self.collection(
+                call,
+                [
+                    d
+                    for d in self.store.devices()
+                    if not (
+                        d.owner_id and self.store.user_by_id(d.owner_id).has_role(ROLE_SUPERVISOR)
+                    )
+                ],
+            )
+        ),
+    ),
+    Broken(
+        "uris-to-old-api",
+        "Device URIs point at /api/v1.",
+        ("DEV-LIST-003",),
+        patched(device_uri=lambda self, origin, device_id: f"{origin}/api/v1/devices/{device_id}"),
+    ),
+    Broken(
+        "list-entries-without-user-state",
+        "Devices in a `fields=*` list lack the userState they show alone.",
+        ("DEV-LIST-004",),
+        layered(rewrite_json(each_device(drop_attribute("userState")), route(COLLECTIONS, "GET"))),
+    ),
+    Broken(
+        "uri-list-misses-last",
+        "The URI list leaves out the last device that `fields=*` lists.",
+        ("DEV-LIST-005",),
+        layered(rewrite_json(drop_last_uri, route(COLLECTIONS, "GET"))),
+    ),
+    # ---------------------------------------------------------------- attributes
+    Broken(
+        "phone-number-differs-by-path",
+        "GET /devices/{id} shows phoneNumber in its local form.",
+        ("DEV-ATTR-001",),
+        layered(
+            rewrite_json(
+                each_device(lambda d: d.update(phoneNumber=d.get("localNumber", ""))),
+                route(r"/devices/[^/]+", "GET"),
+            )
+        ),
+    ),
+    Broken(
+        "device-state-lower-case",
+        "deviceState is `active` / `inactive`.",
+        ("DEV-ATTR-002",),
+        layered(rewrite_json(each_device(set_attribute("deviceState", str.lower)), ALL_VIEWS)),
+    ),
+    Broken(
+        "telephony-network-upper-case",
+        "telephonyNetwork is `PUBLIC` / `PRIVATE`.",
+        ("DEV-ATTR-003",),
+        layered(rewrite_json(each_device(set_attribute("telephonyNetwork", str.upper)), ALL_VIEWS)),
+    ),
+    Broken(
+        "do-not-disturb-boolean",
+        "doNotDisturb is a JSON boolean.",
+        ("DEV-ATTR-004",),
+        layered(
+            rewrite_json(each_device(set_attribute("doNotDisturb", lambda v: v == "On")), ALL_VIEWS)
+        ),
+    ),
+    Broken(
+        "country-code-lower-case",
+        "country.code is lower case (`us`).",
+        ("DEV-ATTR-005",),
+        layered(
+            rewrite_json(
+                each_device(set_attribute("country", lambda c: {**c, "code": c["code"].lower()})),
+                ALL_VIEWS,
+            )
+        ),
+    ),
+    Broken(
+        "relative-phone-number-uri",
+        "phoneNumberUri is a relative path.",
+        ("DEV-ATTR-006",),
+        patched(
+            phone_number_uri=lambda self, origin, number_id: f"/api/v2/phone-numbers/{number_id}"
+        ),
+    ),
+    Broken(
+        "repeated-capabilities",
+        "capabilities lists each operation twice.",
+        ("DEV-ATTR-007",),
+        layered(
+            rewrite_json(each_device(set_attribute("capabilities", lambda c: c * 2)), ALL_VIEWS)
+        ),
+    ),
+    Broken(
+        "user-state-without-display-name",
+        "userState lacks displayName.",
+        ("DEV-ATTR-008",),
+        layered(
+            rewrite_json(
+                each_device(
+                    set_attribute("userState", lambda s: {"id": s["id"], "state": s["state"]})
+                ),
+                ALL_VIEWS,
+            )
+        ),
+    ),
+    Broken(
+        "monitoring-mode-lower-case",
+        "supervisorMonitoringMode is `allcalls` / `nextcall`.",
+        ("DEV-ATTR-009",),
+        layered(
+            rewrite_json(
+                each_device(set_attribute("supervisorMonitoringMode", str.lower)), ALL_VIEWS
+            )
+        ),
+    ),
+    Broken(
+        "vendor-null",
+        "vendor is null.",
+        ("DEV-ATTR-010",),
+        layered(rewrite_json(each_device(set_attribute("vendor", lambda v: None)), ALL_VIEWS)),
+    ),
+    # ---------------------------------------------------------------- numbers
+    Broken(
+        "country-always-us",
+        "Every public number claims country US, whatever its calling code.",
+        ("DEV-NUM-001",),
+        layered(
+            rewrite_json(
+                each_device(
+                    set_attribute(
+                        "country",
+                        lambda c: {**c, "code": "US", "name": "United States"} if c["code"] else c,
+                    )
+                ),
+                ALL_VIEWS,
+            )
+        ),
+    ),
+    Broken(
+        "extension-e164-with-plus",
+        "An internal extension's e164Number gains a `+`.",
+        ("DEV-NUM-002",),
+        layered(
+            rewrite_json(
+                each_device(
+                    set_attribute("e164Number", lambda n: n if n.startswith("+") else f"+{n}")
+                ),
+                ALL_VIEWS,
+            )
+        ),
+    ),
+    Broken(
+        "local-number-is-e164",
+        "localNumber repeats the E.164 form.",
+        ("DEV-NUM-003",),
+        layered(
+            rewrite_json(
+                each_device(
+                    lambda d: d.update(localNumber=d["e164Number"]) if "e164Number" in d else None
+                ),
+                ALL_VIEWS,
+            )
+        ),
+    ),
+    # ---------------------------------------------------------------- capabilities and monitoring
+    Broken(
+        "both-do-not-disturb-capabilities",
+        "Both DoNotDisturbOn and DoNotDisturbOff are always offered.",
+        ("DEV-CAP-001",),
+        patched(capabilities=capabilities_plus("DoNotDisturbOn", "DoNotDisturbOff")),
+    ),
+    Broken(
+        "monitoring-capabilities-for-all",
+        "ListenIn, BargeIn and Coach are offered to every viewer.",
+        ("DEV-CAP-002",),
+        patched(capabilities=capabilities_plus("ListenIn", "BargeIn", "Coach")),
+    ),
+    Broken(
+        "cancel-always-offered",
+        "CancelSupervisorMonitoring is offered to supervisors while not monitoring.",
+        ("DEV-CAP-003",),
+        patched(
+            capabilities=capabilities_plus("CancelSupervisorMonitoring", when_offered="ListenIn")
+        ),
+    ),
+    Broken(
+        "mode-without-state",
+        "A supervisor's device shows supervisorMonitoringMode while not monitoring.",
+        ("DEV-MON-001",),
+        layered(rewrite_json(each_device(mode_without_state), ALL_VIEWS)),
+    ),
+    Broken(
+        "monitoring-default-next-call",
+        "Monitoring without a mode records NextCall instead of AllCalls.",
+        ("DEV-MON-002",),
+        layered(
+            rewrite_request(
+                lambda b: (
+                    b.setdefault("supervisorMonitoringMode", "NextCall")
+                    if b.get("operationName") in ("ListenIn", "BargeIn", "Coach")
+                    else None
+                ),
+                route(DEVICE, "POST"),
+            )
+        ),
+    ),
+    Broken(
+        "cancel-forgotten",
+        "CancelSupervisorMonitoring answers success and changes nothing.",
+        ("DEV-MON-003",),
+        layered(answer(200, SUCCESS, posts(DEVICE, operationName="CancelSupervisorMonitoring"))),
+    ),
+    # ---------------------------------------------------------------- operations
+    Broken(
+        "do-not-disturb-on-forgotten",
+        "DoNotDisturbOn answers success and changes nothing.",
+        ("DEV-OPS-001",),
+        layered(answer(200, SUCCESS, posts(DEVICE, operationName="DoNotDisturbOn"))),
+    ),
+    Broken(
+        "forward-to-wrong-destination",
+        "ForwardCallsOn forwards to 3001 whatever the destination.",
+        ("DEV-OPS-002",),
+        layered(
+            rewrite_request(
+                lambda b: b.update(destination="3001"),
+                posts(DEVICE, operationName="ForwardCallsOn"),
+            )
+        ),
+    ),
+    Broken(
+        "forward-without-destination",
+        "ForwardCallsOn without destination forwards to 3001.",
+        ("DEV-OPS-003",),
+        layered(
+            rewrite_request(
+                lambda b: b.setdefault("destination", "3001"),
+                posts(DEVICE, operationName="ForwardCallsOn"),
+            )
+        ),
+    ),
+    Broken(
+        "unknown-operation-accepted",
+        "A missing or unknown operationName answers success.",
+        ("DEV-OPS-004",),
+        layered(answer(200, SUCCESS, unknown_operation)),
+    ),
+    Broken(
+        "unavailable-operation-accepted",
+        "An operation the device does not offer now answers success.",
+        ("DEV-OPS-005",),
+        layered(rewrite_response(unavailable_is_success, route(DEVICE, "POST"))),
+    ),
+    Broken(
+        "monitoring-without-target",
+        "ListenIn, BargeIn and Coach without targetDeviceUri monitor the agent's device.",
+        ("DEV-OPS-006",),
+        layered(rewrite_request(default_target, route(DEVICE, "POST"))),
+    ),
+    # ---------------------------------------------------------------- creating devices
+    Broken(
+        "missing-number-code-2",
+        "A create without phoneNumber answers statusCode 2, not 1.",
+        ("DEV-CRT-001",),
+        layered(rewrite_json(code(1, 2), route(COLLECTIONS, "POST"))),
+    ),
+    Broken(
+        "create-answers-relative-uri",
+        "A create answers a relative `uri`.",
+        ("DEV-CRT-002",),
+        layered(
+            rewrite_json(
+                lambda b: b.update(uri=b["uri"].split("/api/v2", 1)[-1]) if "uri" in b else None,
+                route(COLLECTIONS, "POST"),
+            )
+        ),
+    ),
+    Broken(
+        "default-network-public",
+        "A device created without telephonyNetwork is Public.",
+        ("DEV-CRT-003",),
+        layered(
+            rewrite_request(
+                lambda b: b.setdefault("telephonyNetwork", "Public"), route(COLLECTIONS, "POST")
+            )
+        ),
+    ),
+    Broken(
+        "number-in-use-400",
+        "A create with a number in use is answered 400 (statusCode 2), not 403.",
+        ("DEV-CRT-004",),
+        layered(
+            rewrite_json(code(3, 2), route(COLLECTIONS, "POST")),
+            rewrite_response(
+                lambda r: (
+                    setattr(r, "status_code", 400) if b'"statusCode": 2' in r.get_data() else None
+                ),
+                route(COLLECTIONS, "POST"),
+            ),
+        ),
+    ),
+    Broken(
+        "me-created-unassigned",
+        "A device created on /me/devices is assigned to nobody.",
+        ("DEV-CRT-005",),
+        patched(
+            create_my_device=lambda self, call: self.created(call, self.new_device(call, None))
+        ),
+    ),
+    Broken(
+        "created-devices-hidden",
+        "GET /devices lists only the devices the server started with.",
+        ("DEV-CRT-006",),
+        patched(
+            list_devices=lambda self, call: self.collection(
+                call, [d for d in self.store.devices() if d.id in FIXTURE_DEVICES]
+            )
+        ),
+    ),
+    # ---------------------------------------------------------------- generated requests
+    Broken(
+        "non-text-number-500",
+        "A create whose phoneNumber is not a string is answered 500.",
+        ("DEV-FUZZ-001",),
+        layered(
+            answer(
+                500,
+                INTERNAL_ERROR,
+                lambda s: (
+                    route(COLLECTIONS, "POST")(s)
+                    and isinstance(s.body, dict)
+                    and "phoneNumber" in s.body
+                    and not isinstance(s.body["phoneNumber"], str)
+                ),
+            )
+        ),
+        fuzz=True,
+    ),
+    Broken(
+        "created-device-unreadable-by-owner",
+        "GET /me/devices/{id} answers 404 for a device created after start, though listed.",
+        ("DEV-FUZZ-002",),
+        patched(get_my_device=created_unreadable_by_owner),
+        gap="no case carries DEV-FUZZ-002: the suite has no stateful phase following links",
+        fuzz=True,
+    ),
+)
+
+# MUST requirements no broken server can make fail, and why.
+NOT_TESTED: dict[str, str] = {}
+
+
+def by_name(name: str) -> Broken:
+    for row in CATALOGUE:
+        if row.name == name:
+            return row
+    raise KeyError(name)

@@ -1,0 +1,106 @@
+"""Runs the conformance suite against broken servers, as a user would, and writes the detection
+table: broken server -> expected IDs -> failed IDs -> caught or missed."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tests.harness import ROOT, run_suite, served
+
+from .catalogue import Broken
+
+REPORT_DIR = ROOT / "reports"
+# Fuzzing costs more than the rest of the suite together; only faults that no fixed case can see
+# need it. Skipping the module (not deselecting it) also spares importing schemathesis.
+WITHOUT_FUZZING = ("--ignore", "conformance/cases/test_fuzz.py")
+FUZZ_EXAMPLES = ("--fuzz-examples", "5")
+
+
+@dataclass(frozen=True)
+class Detection:
+    name: str
+    fault: str
+    expected: tuple[str, ...]
+    failed: tuple[str, ...]
+    returncode: int
+    seconds: float
+    gap: str | None
+    output: str
+
+    @property
+    def missed(self) -> tuple[str, ...]:
+        return tuple(req_id for req_id in self.expected if req_id not in self.failed)
+
+    @property
+    def caught(self) -> bool:
+        return self.returncode != 0 and not self.missed
+
+    @property
+    def verdict(self) -> str:
+        if not self.expected:  # the unbroken server
+            return "passes" if self.returncode == 0 and not self.failed else "FAILS"
+        if self.caught:
+            return "caught" if self.gap is None else "caught (gap closed: drop `gap`)"
+        return "missed" if self.gap is None else "missed (known gap)"
+
+
+def suite_args(fuzz: bool) -> tuple[str, ...]:
+    return FUZZ_EXAMPLES if fuzz else WITHOUT_FUZZING
+
+
+def detect(row: Broken) -> Detection:
+    """Serves a fresh app in this process and runs the suite against it in a subprocess."""
+    started = time.monotonic()
+    with served(row.build()) as url:
+        run = run_suite(url, *suite_args(row.fuzz))
+    return Detection(
+        name=row.name,
+        fault=row.fault,
+        expected=row.breaks,
+        failed=tuple(sorted(run.failed)),
+        returncode=run.returncode,
+        seconds=round(time.monotonic() - started, 1),
+        gap=row.gap,
+        output=run.output[-3000:],
+    )
+
+
+def write_reports(detections: Iterable[Detection], directory: Path = REPORT_DIR) -> Path:
+    found = sorted(detections, key=lambda d: d.name)
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = [{k: v for k, v in asdict(d).items() if k != "output"} for d in found]
+    for row, detection in zip(rows, found, strict=True):
+        row["verdict"] = detection.verdict
+    (directory / "broken-servers.json").write_text(json.dumps(rows, indent=2) + "\n")
+    path = directory / "broken-servers.md"
+    path.write_text(markdown(found))
+    return path
+
+
+def markdown(found: list[Detection]) -> str:
+    caught = sum(d.caught for d in found)
+    lines = [
+        "# Broken servers: does the suite catch each planted fault?",
+        "",
+        f"{caught} of {len(found)} runs caught; run time {sum(d.seconds for d in found):.0f} s "
+        "in all (serial sum).",
+        "",
+        "| broken server | fault | expected to fail | failed | exit | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    for d in found:
+        others = [req_id for req_id in d.failed if req_id not in d.expected]
+        shown = ", ".join([*(i for i in d.expected if i in d.failed), *others]) or "(none)"
+        lines.append(
+            f"| {d.name} | {d.fault} | {', '.join(d.expected) or '(none)'} | {shown} "
+            f"| {d.returncode} | {d.verdict} |"
+        )
+    gaps = [d for d in found if d.gap]
+    if gaps:
+        lines += ["", "## Known gaps", ""]
+        lines += [f"- **{d.name}**: {d.gap}" for d in gaps]
+    return "\n".join(lines) + "\n"

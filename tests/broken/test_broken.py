@@ -1,0 +1,94 @@
+"""The proof that the conformance suite catches every rule it claims: it runs, as a user would,
+against each broken server of the catalogue and must report the planted fault under its
+requirement; against the unbroken reference server it must report nothing.
+
+The runs are subprocesses (`pytest conformance --base-url ...`), a few at a time, each against
+its own app served from a thread of this process. They start when the first item needs them;
+each item waits for its own run. The detection table goes to reports/broken-servers.{md,json}.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import pytest
+
+from conformance.contract import catalogue
+from conformance.reference import ReferenceApp
+
+from .catalogue import CATALOGUE, NOT_TESTED, Broken
+from .detection import Detection, detect, write_reports
+
+# Each run is a pytest subprocess plus an app served from this process: on the 2-core CI
+# machine three at a time keep both cores busy while one run starts up.
+WORKERS = int(os.environ.get("BROKEN_SERVER_WORKERS", "3"))
+UNBROKEN = Broken("reference", "None: the reference server as it is.", (), ReferenceApp, fuzz=True)
+
+
+def params() -> list[object]:
+    found = []
+    for row in CATALOGUE:
+        marks = [pytest.mark.xfail(reason=row.gap, strict=True)] if row.gap else []
+        found.append(pytest.param(row, id=row.name, marks=marks))
+    return found
+
+
+@pytest.fixture(scope="module")
+def runs(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[Detection]]]:
+    """One run per server whose test is selected; the slowest (fuzzing) ones start first."""
+    selected = selected_rows(request)
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="broken") as pool:
+        futures = {
+            row.name: pool.submit(detect, row)
+            for row in sorted(selected, key=lambda row: not row.fuzz)
+        }
+        yield futures
+        done = [future.result() for future in futures.values() if not future.cancelled()]
+    write_reports(done)
+
+
+def selected_rows(request: pytest.FixtureRequest) -> list[Broken]:
+    rows = []
+    for item in request.session.items:
+        callspec = getattr(item, "callspec", None)
+        if item.module is request.module and callspec is not None and "row" in callspec.params:
+            rows.append(callspec.params["row"])
+    if any(item.name == "test_the_reference_server_passes" for item in request.session.items):
+        rows.append(UNBROKEN)
+    return rows
+
+
+@pytest.mark.parametrize("row", params())
+def test_the_suite_reports_the_planted_fault(row: Broken, runs: dict[str, Future[Detection]]):
+    """Runs the suite against the broken server; its IDs fail and the run exits non-zero."""
+    found = runs[row.name].result()
+    assert found.returncode != 0, f"{row.name}: the run passed\n{found.output}"
+    assert not found.missed, (
+        f"{row.name} ({row.fault}): {', '.join(found.missed)} did not fail; "
+        f"failed: {', '.join(found.failed) or 'nothing'}\n{found.output}"
+    )
+
+
+def test_the_reference_server_passes(runs: dict[str, Future[Detection]]):
+    """Runs the suite, fuzzing included, against the unbroken server; nothing fails."""
+    found = runs[UNBROKEN.name].result()
+    assert found.failed == (), found.output
+    assert found.returncode == 0, found.output
+
+
+def test_every_must_has_a_broken_server():
+    """Each MUST of the catalogue is broken by a server or says why none can break it."""
+    broken = {req_id for row in CATALOGUE for req_id in row.breaks}
+    musts = {req.id for req in catalogue().values() if req.level == "MUST"}
+    assert sorted(musts - broken - set(NOT_TESTED)) == []
+
+
+def test_rows_name_known_requirements_once():
+    """Broken servers have unique names and name requirements of the catalogue."""
+    names = [row.name for row in CATALOGUE]
+    assert len(names) == len(set(names))
+    known = set(catalogue())
+    assert sorted({i for row in CATALOGUE for i in row.breaks} - known) == []
+    assert sorted(set(NOT_TESTED) - known) == []
