@@ -152,8 +152,14 @@ class Exchange:
         return " ".join(parts)
 
     def describe(self) -> str:
-        text = self.body[:300].decode("utf-8", "replace")
-        return f"HTTP {self.status} {self.content_type or '(no content type)'} {text}"
+        # One line: an HTML error page would otherwise spread over the whole message.
+        text = " ".join(self.body[:300].decode("utf-8", "replace").split())
+        shown = f"HTTP {self.status} {self.content_type or '(no content type)'} {text}"
+        location = self.headers.get("location")
+        if 300 <= self.status < 400 and location:
+            # Never followed: another origin must not receive the credentials.
+            shown += f"redirect to {location} (not followed)"
+        return shown
 
 
 def redact_authorization(value: str) -> str:

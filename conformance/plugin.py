@@ -94,6 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
     results = Results(report_dir, target_summary(config))
     config.stash[RESULTS_KEY] = results
     RESULTS["current"] = results
+    results.config = config
     # JUnit XML for CI dashboards, unless the user chose a path.
     if not getattr(config.option, "xmlpath", None):
         config.option.xmlpath = str(report_dir / "junit.xml")
@@ -103,6 +104,9 @@ def check_base_url(base_url: str | None) -> None:
     """A wrong --base-url is a usage error, said once, before anything is collected."""
     if base_url is None:
         return
+    if "@" in base_url.split("//", 1)[-1].split("/", 1)[0]:
+        # Reports and reproduction lines show the base URL; credentials have their own options.
+        raise pytest.UsageError("--base-url must not hold credentials: use --admin etc.")
     if not base_url.lower().startswith(("http://", "https://")):
         raise pytest.UsageError(f"--base-url must be an http(s) URL, not {base_url!r}")
     if not base_url.rstrip("/").endswith("/api/v2"):
@@ -204,6 +208,17 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
     elif report.failed:
         verdict = "fail" if report.when == "call" else "error"
     report.user_properties.append(("verdict", verdict))
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    """Say once when the generated requests begin: they are the longest phase of a run."""
+    results = RESULTS.get("current")
+    if results is not None and "test_fuzz.py" in nodeid and not results.fuzzing_started:
+        results.fuzzing_started = True
+        reporter = results.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("")
+            reporter.write_line("Generated requests (schemathesis) begin: the longest phase.")
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -75,6 +75,8 @@ class Results:
         self.started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self.outcomes: list[Outcome] = []
         self.aborted: str | None = None
+        self.fuzzing_started = False
+        self.config: Any = None
 
     def add(self, report: pytest.TestReport) -> None:
         outcome = from_report(report)
