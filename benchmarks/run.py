@@ -1,0 +1,446 @@
+"""Speed and scale of the kit, measured side by side in one run on one machine.
+
+    python benchmarks/run.py
+
+Prints one table and writes the same to reports/benchmarks.md. Takes about two minutes on
+2 cores. The runs it times are the ones a user makes (`pytest conformance` in a subprocess);
+benchmarks/probe.py counts requests, cases, spec parses and memory from inside them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+
+from conformance import steps  # noqa: E402
+from conformance.client import Client  # noqa: E402
+from conformance.reference.app import ReferenceApp  # noqa: E402
+from conformance.reference.server import credentials, serve  # noqa: E402
+from conformance.target import Credentials, Target, env_var  # noqa: E402
+from conformance.validation import contract_violations, openapi  # noqa: E402
+
+REPORT = ROOT / "reports" / "benchmarks.md"
+FUZZ_EXAMPLES = 15  # the suite's default budget; the same for schemathesis's CLI
+FUZZ_IDENTITY = "admin"
+EXCHANGES = 300  # per side, in rounds that alternate, so drift on a noisy machine hits both
+ROUNDS = 5
+VALIDATIONS = 200
+LOAD_CLIENTS = 8
+LOAD_REQUESTS = 4000
+RSS_TARGET_MB = 500
+OVERHEAD_TARGET = 2.0
+PROBE = ["-p", "benchmarks.probe"]
+
+
+@dataclass
+class Row:
+    measure: str
+    value: str
+    note: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, measure: str, value: str, note: str = "") -> None:
+        self.rows.append(Row(measure, value, note))
+
+
+# ------------------------------------------------------------------------------ the machine
+
+
+def machine() -> Section:
+    section = Section("Machine")
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
+        model = found.group(1) if found else model
+    section.add("CPUs", str(os.cpu_count()), model)
+    section.add("Python", platform.python_version(), platform.platform(terse=True))
+    # Other work on the machine slows every figure below; the load says how much there was.
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    section.add("load average (1 min) at start", f"{load:.2f}", "figures are noisy above ~CPUs")
+    return section
+
+
+# ----------------------------------------------------------------------- running the suite
+
+
+@dataclass
+class SuiteRun:
+    wall: float
+    returncode: int
+    output: str
+    probes: list[dict[str, Any]]
+
+    def total(self, name: str) -> int:
+        return sum(int(p[name]) for p in self.probes)
+
+    @property
+    def max_rss_mb(self) -> float:
+        return max((p["max_rss_mb"] for p in self.probes), default=0.0)
+
+
+def suite_environment() -> dict[str, str]:
+    """As a user runs it: the reference credentials per identity, as tests/harness.py sets them,
+    and bytecode caching on, as the Makefile does (stack notes 4e)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVICES_API_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for identity, (user, password) in credentials().items():
+        env[env_var(identity)] = f"{user}:{password}"
+    # So that xdist workers import benchmarks.probe too.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def run_suite(*args: str) -> SuiteRun:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        env = {**suite_environment(), "BENCH_PROBE_DIR": tmp}
+        command = [
+            sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
+            "--report-dir", str(Path(tmp) / "reports"), *PROBE, *args,
+        ]  # fmt: skip
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        probes = [json.loads(p.read_text()) for p in Path(tmp).glob("probe-*.json")]
+    run = SuiteRun(wall, done.returncode, done.stdout + done.stderr, probes)
+    if run.returncode != 0:
+        print(run.output[-3000:], file=sys.stderr)
+        raise SystemExit(f"the suite failed ({' '.join(args)}): exit {run.returncode}")
+    return run
+
+
+def warm_up() -> None:
+    """One collection first, so no timed run pays for writing the bytecode caches."""
+    env = suite_environment()
+    command = [sys.executable, "-m", "pytest", "conformance", "--collect-only", "-q"]
+    subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+
+
+def summary_line(output: str) -> str:
+    found = re.findall(r"^=*\s*(\d+ passed.*?) in [\d.]+s", output, re.M)
+    return found[-1] if found else "?"
+
+
+# ------------------------------------------------------------------ 1, 5 and memory: the gate
+
+
+def gate(serial: SuiteRun) -> Section:
+    section = Section("1. The gate: `pytest conformance` (embedded server, --writes all)")
+    requests_sent = serial.total("requests")
+    section.add("wall time", f"{serial.wall:.1f} s", summary_line(serial.output))
+    section.add("requests sent", str(requests_sent), "counted by the embedded server")
+    section.add("requests per second", f"{requests_sent / serial.wall:.0f}", "over the wall time")
+    section.add("server errors (5xx)", str(serial.total("server_errors")))
+    rss = serial.max_rss_mb
+    verdict = "met" if rss < RSS_TARGET_MB else "MISSED"
+    section.add("peak memory (RSS)", f"{rss:.0f} MB", f"target < {RSS_TARGET_MB} MB: {verdict}")
+    return section
+
+
+def xdist(serial: SuiteRun, parallel: SuiteRun) -> Section:
+    section = Section("5. pytest-xdist: the gate with -n 2 against -n 0")
+    section.add("-n 0 wall time", f"{serial.wall:.1f} s")
+    section.add("-n 2 wall time", f"{parallel.wall:.1f} s", summary_line(parallel.output))
+    section.add("speed-up", f"{serial.wall / parallel.wall:.2f}x", "each worker starts its own")
+    workers = [p for p in parallel.probes if p["worker"] != "main"]
+    rss = max((p["max_rss_mb"] for p in workers), default=0.0)
+    section.add("peak RSS per worker", f"{rss:.0f} MB", f"{len(workers)} workers")
+    section.add("requests sent (all workers)", str(parallel.total("requests")))
+    return section
+
+
+# -------------------------------------------------- 2 and 4: the kit's cost per exchange
+
+
+@contextmanager
+def counted_server() -> Iterator[tuple[str, Counter]]:
+    """A fresh reference server on a loopback port, counting what it answers."""
+    counter = Counter(ReferenceApp())
+    with serve(counter) as server:
+        yield server.base_url, counter
+
+
+class Counter:
+    """WSGI middleware: requests answered, and when the first and the last came."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.count = 0
+        self.first = self.last = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        now = time.perf_counter()
+        with self._lock:
+            self.count += 1
+            self.first = self.first or now
+            self.last = now
+        return self.app(environ, start_response)
+
+    @property
+    def window(self) -> float:
+        return self.last - self.first
+
+
+def agent_client(base_url: str) -> Client:
+    user, password = credentials()["agent"]
+    creds = {"agent": Credentials(user, password, env_var("agent"))}
+    target = Target(base_url, creds, "none", embedded=False, timeout=10, max_body=8 << 20)
+    return Client(target, "agent", creds["agent"])
+
+
+def per_call(action: Callable[[], Any], count: int) -> float:
+    """Seconds per call of `action`, over `count` calls."""
+    started = time.perf_counter()
+    for _ in range(count):
+        action()
+    return (time.perf_counter() - started) / count
+
+
+def exchange_cost(base_url: str) -> Section:
+    section = Section("2. Cost per exchange: the kit against plain requests, same server")
+    path, params = "/me/devices", {"fields": "*"}
+    client = agent_client(base_url)
+    raw = requests.Session()
+    raw.trust_env = False
+    auth = credentials()["agent"]
+    url = client.url(path, params)
+    sides: dict[str, Callable[[], Any]] = {
+        "raw": lambda: raw.get(url, auth=auth).content,
+        "kit": lambda: steps.get(client, path, params),
+        "client": lambda: client.get(path, params),
+    }
+    batch = EXCHANGES // ROUNDS
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(ROUNDS):
+        for name, action in sides.items():
+            times[name].append(per_call(action, batch))
+    raw_ms, kit_ms, client_ms = (statistics.median(times[n]) * 1e3 for n in sides)
+    ratio = kit_ms / raw_ms
+    verdict = "met" if ratio <= OVERHEAD_TARGET else "MISSED"
+    what = f"GET {path}?fields=* as agent, {EXCHANGES} each, median of {ROUNDS} rounds"
+    section.add("raw: requests.get + read body", f"{raw_ms:.2f} ms", what)
+    section.add("kit: client + check_exchange", f"{kit_ms:.2f} ms", "conformance.steps.get")
+    section.add("  of which the client alone", f"{client_ms:.2f} ms", "bounded read, recorded")
+    section.add("  of which the checks", f"{kit_ms - client_ms:.2f} ms", "envelope + openapi-core")
+    section.add("kit / raw", f"{ratio:.2f}x", f"target <= {OVERHEAD_TARGET:g}x: {verdict}")
+    client.close()
+    raw.close()
+    return section
+
+
+def validation_cost(base_url: str, gate_run: SuiteRun) -> Section:
+    section = Section("4. openapi-core validation per response")
+    client = agent_client(base_url)
+    started = time.perf_counter()
+    openapi()
+    section.add("parse + validate the contract", f"{(time.perf_counter() - started) * 1e3:.0f} ms")
+    for path, params in (("/me/devices", {"fields": "*"}), ("/me", None)):
+        exchange = client.get(path, params)
+        first = per_call(lambda e=exchange: contract_violations(e, base_url), 1)
+        later = per_call(lambda e=exchange: contract_violations(e, base_url), VALIDATIONS)
+        shown = f"{path}?fields=*" if params else path
+        size = f"{len(exchange.body)} B body"
+        section.add(f"{shown}: first validation", f"{first * 1e3:.2f} ms", size)
+        section.add(f"{shown}: each later one", f"{later * 1e3:.2f} ms", f"mean of {VALIDATIONS}")
+    client.close()
+    parses = [p["spec_parses"] for p in gate_run.probes]
+    cache = gate_run.probes[0]["openapi_cache"] if gate_run.probes else {}
+    section.add(
+        "contract parses per process (gate)",
+        ", ".join(str(n) for n in parses),
+        f"OpenAPI.from_file_path calls; openapi() cache {cache}",
+    )
+    return section
+
+
+# ------------------------------------------------ 3: fuzzing, the kit against schemathesis
+
+
+@dataclass
+class FuzzRun:
+    wall: float
+    cases: int
+    requests: int
+    window: float
+
+    def rate(self, count: int) -> float:
+        return count / self.window if self.window else 0.0
+
+
+def fuzz_with_kit() -> FuzzRun:
+    with counted_server() as (base_url, counter):
+        run = run_suite(
+            "--base-url", base_url, "--writes", "all",
+            "--fuzz-examples", str(FUZZ_EXAMPLES),
+            "-k", f"test_generated_requests_conform and {FUZZ_IDENTITY}",
+        )  # fmt: skip
+        return FuzzRun(run.wall, run.total("cases"), counter.count, counter.window)
+
+
+def fuzz_with_cli() -> FuzzRun:
+    user, password = credentials()[FUZZ_IDENTITY]
+    st = Path(sys.executable).with_name("st")
+    with counted_server() as (base_url, counter), tempfile.TemporaryDirectory() as tmp:
+        # The suite's settings: both modes, derandomized, 15 examples, no stateful phase,
+        # positive_data_acceptance off; one worker, like the suite without xdist.
+        command = [
+            str(st), "run", str(ROOT / "openapi" / "devices.yaml"), "--url", base_url,
+            "--auth", f"{user}:{password}", "--max-examples", str(FUZZ_EXAMPLES),
+            "--mode", "all", "--generation-deterministic", "--workers", "1",
+            "--phases", "examples,coverage,fuzzing",
+            "--exclude-checks", "positive_data_acceptance",
+            "--report-dir", tmp, "--no-color",
+        ]  # fmt: skip
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=tmp, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - started
+        found = re.search(r"(\d+) generated", done.stdout)
+        if found is None:
+            raise SystemExit(f"st run printed no case count:\n{done.stdout[-2000:]}")
+        return FuzzRun(wall, int(found.group(1)), counter.count, counter.window)
+
+
+def fuzzing() -> Section:
+    section = Section(
+        f"3. Fuzzing: the kit against `st run` ({FUZZ_IDENTITY}, {FUZZ_EXAMPLES} examples, "
+        "same checks)"
+    )
+    kit, cli = fuzz_with_kit(), fuzz_with_cli()
+    for name, run in (("kit (pytest)", kit), ("st run", cli)):
+        section.add(f"{name}: wall time", f"{run.wall:.1f} s", "start-up included")
+        section.add(f"{name}: cases", str(run.cases), "sent")
+        section.add(f"{name}: requests", str(run.requests), "counted by the server")
+        rate = f"{run.rate(run.cases):.0f}"
+        section.add(f"{name}: cases per second", rate, "from the first to the last request")
+        section.add(f"{name}: requests per second", f"{run.rate(run.requests):.0f}")
+    ratio = kit.rate(kit.requests) / cli.rate(cli.requests)
+    section.add("kit / st run, requests per second", f"{ratio:.2f}x", "the common measure")
+    case_ratio = kit.rate(kit.cases) / cli.rate(cli.cases)
+    section.add("kit / st run, cases per second", f"{case_ratio:.2f}x")
+    return section
+
+
+# --------------------------------------------------------------- 6: the server under load
+
+
+@contextmanager
+def server_process() -> Iterator[str]:
+    """The reference server in its own process, as `python -m conformance.reference` runs it,
+    so that the load's client threads do not share its interpreter lock."""
+    command = [sys.executable, "-m", "conformance.reference", "--port", "0"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        found = re.search(r"(http://\S+)", first)
+        if found is None:
+            raise SystemExit(f"the reference server did not start: {first!r}")
+        yield found.group(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def load() -> Section:
+    section = Section(f"6. The reference server under load ({LOAD_CLIENTS} client threads)")
+    auth = credentials()["agent"]
+    local = threading.local()
+    with server_process() as base_url:
+        url = f"{base_url}/me/devices?fields=*"
+
+        def one(_: int) -> bool:
+            if not hasattr(local, "session"):
+                local.session = requests.Session()
+                local.session.trust_env = False
+            try:
+                return local.session.get(url, auth=auth, timeout=10).status_code == 200
+            except requests.RequestException:
+                return False
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(LOAD_CLIENTS) as pool:
+            answers = list(pool.map(one, range(LOAD_REQUESTS)))
+        wall = time.perf_counter() - started
+    errors = answers.count(False)
+    section.add("requests", str(LOAD_REQUESTS), f"GET /me/devices?fields=* as agent, {wall:.1f} s")
+    section.add("requests per second", f"{LOAD_REQUESTS / wall:.0f}", "server in its own process")
+    section.add("errors", str(errors), "target 0: " + ("met" if errors == 0 else "MISSED"))
+    return section
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+def as_text(sections: Sequence[Section]) -> str:
+    rows = [r for s in sections for r in s.rows]
+    widths = [max(len(getattr(r, f)) for r in rows) for f in ("measure", "value")]
+    lines = []
+    for section in sections:
+        lines += ["", section.title, "-" * len(section.title)]
+        for r in section.rows:
+            lines.append(f"{r.measure:<{widths[0]}}  {r.value:>{widths[1]}}  {r.note}".rstrip())
+    return "\n".join(lines).lstrip("\n")
+
+
+def as_markdown(sections: Sequence[Section], took: float) -> str:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"`python benchmarks/run.py`, {when}, {took:.0f} s in all. One run, one machine.",
+    ]
+    for section in sections:
+        lines += ["", f"## {section.title}", "", "| measure | value | note |", "|---|---:|---|"]
+        lines += [f"| {r.measure} | {r.value} | {r.note} |" for r in section.rows]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    started = time.perf_counter()
+    sections = [machine()]
+    warm_up()
+    serial = run_suite()
+    parallel = run_suite("-n", "2")
+    sections.append(gate(serial))
+    with counted_server() as (base_url, _):
+        # Validation first: its first figures need a process that has not validated yet.
+        validation = validation_cost(base_url, serial)
+        sections.append(exchange_cost(base_url))
+    sections += [fuzzing(), validation, xdist(serial, parallel), load()]
+    took = time.perf_counter() - started
+    print(as_text(sections))
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(as_markdown(sections, took))
+    print(f"\n{took:.0f} s in all; written to {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
