@@ -153,13 +153,13 @@ class Exchange:
 
     def describe(self) -> str:
         # One line: an HTML error page would otherwise spread over the whole message.
-        text = " ".join(self.body[:300].decode("utf-8", "replace").split())
-        shown = f"HTTP {self.status} {self.content_type or '(no content type)'} {text}"
+        parts = [f"HTTP {self.status}", self.content_type or "(no content type)"]
         location = self.headers.get("location")
         if 300 <= self.status < 400 and location:
             # Never followed: another origin must not receive the credentials.
-            shown += f"redirect to {location} (not followed)"
-        return shown
+            parts.append(f"redirect to {location} (not followed)")
+        parts += self.body[:300].decode("utf-8", "replace").split()
+        return " ".join(parts)
 
 
 def redact_authorization(value: str) -> str:
