@@ -268,7 +268,8 @@ def test_monitoring_shows_on_the_supervisors_device(
 def test_cancelling_removes_monitoring(own_device, agent_device_uri):
     """A supervisor listens in, then cancels; the attributes and the capability are gone."""
     caller, device_id = own_device("supervisor")
-    before, _ = state_of(caller, device_id)
+    before, found = state_of(caller, device_id)
+    require_shown(found, OPERABLE_STATE, "monitoring")
     if not before.monitoring_on:
         reply = operate(caller, device_id, "ListenIn", targetDeviceUri=agent_device_uri)
         expect_done(reply, "DEV-MON-002", "ListenIn by a supervisor")

@@ -4,6 +4,7 @@ function-level authorization)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -85,9 +86,19 @@ def send(
     if cell.method == "GET":
         return get(caller, path, {"fields": "*"})
     if cell.operation_id == "operateMyDevice":
-        value = "Off" if (target or {}).get("doNotDisturb") == "On" else "On"
-        return post(caller, path, {"operationName": f"DoNotDisturb{value}"})
+        return switch_do_not_disturb(caller, path, (target or {}).get("doNotDisturb"))
     return post(caller, path, {"phoneNumber": pool().take()})
+
+
+def switch_do_not_disturb(caller: Client, path: str, now: str | None) -> Reply:
+    """Posts the do-not-disturb operation the device's state offers. A device that does not show
+    doNotDisturb (optional: domain page, "Device attributes") gets DoNotDisturbOn, then
+    DoNotDisturbOff if the first is refused as not offered now (400 or 403)."""
+    first = "DoNotDisturbOff" if now == "On" else "DoNotDisturbOn"
+    reply = post(caller, path, {"operationName": first})
+    if now is None and reply.status in {400, 403}:
+        reply = post(caller, path, {"operationName": "DoNotDisturbOff"})
+    return reply
 
 
 def current(
@@ -106,7 +117,8 @@ def undo(
 ) -> None:
     """Put back a device that a successful operation changed (allowed, or wrongly let through)."""
     if cell.operation_id == "operateMyDevice" and reply.status == 200 and target is not None:
-        value = "On" if target.get("doNotDisturb") == "On" else "Off"
+        sent = json.loads(reply.exchange.request_body or b"{}").get("operationName")
+        value = "Off" if sent == "DoNotDisturbOn" else "On"
         operate(caller, target["id"], f"DoNotDisturb{value}")
 
 

@@ -1,0 +1,301 @@
+"""The pieces correct variants are made of: subclasses of ``ReferenceApp`` that override one
+seam, WSGI middleware that rewrites what goes over the wire, and other fixture data. Each piece
+says which line of the domain page (devices-api.md) allows the choice it makes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+import phonenumbers
+from werkzeug.wrappers import Request, Response
+
+from conformance.reference.app import (
+    DEVICE_ATTRIBUTE_ORDER,
+    NOT_FOUND,
+    ApiError,
+    Call,
+    Fields,
+    Json,
+    ReferenceApp,
+)
+from conformance.reference.fixtures import Fixtures, User
+from conformance.reference.state import (
+    FORBIDDEN,
+    INVALID_PARAMETER,
+    Device,
+    OperationRequest,
+    Rejected,
+    Store,
+)
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+# ---------------------------------------------------------------- permissions and errors
+
+
+class HidesOthersDevices(ReferenceApp):
+    """Another user's device is answered 404, as if it did not exist (domain: "A user reading a
+    device it may not see: Either 403 or 404, never the data")."""
+
+    def get_device(self, call: Call, device_id: str) -> Response:
+        device = self.find_device(device_id)
+        if not self.may_read_device(call.user, device):
+            raise ApiError(404, NOT_FOUND, "No such device")
+        return self.single(call, device)
+
+    def find_own_device(self, user: User, device_id: str) -> Device:
+        self.require_own_devices(user)
+        device = self.find_device(device_id)
+        if not self.may_operate(user, device):
+            raise ApiError(404, NOT_FOUND, "No such device")
+        return device
+
+
+class AdminOwnsNothing(ReferenceApp):
+    """An admin-only user's GET /me/devices is 200 with an empty list (domain: "An admin-only
+    user on /me/devices: Either 403, or 200 with only devices it owns (none)"). POST stays 403:
+    a device is assigned only to a user with the agent role."""
+
+    def list_my_devices(self, call: Call) -> Response:
+        if self.may_use_own_devices(call.user):
+            return super().list_my_devices(call)
+        return self.collection(call, [])
+
+
+class ForbiddenIsCode3(ReferenceApp):
+    """Permission refusals carry statusCode 3, not 5 (domain: "403 ↔ 3 or 5")."""
+
+    def deny(self, message: str) -> ApiError:
+        return ApiError(403, FORBIDDEN, message)
+
+
+class InvalidIsCode10(ReferenceApp):
+    """Bodies that are not valid get statusCode 10, not 2 (domain: "400 ↔ 1, 2 (or 10)"). An
+    operation the device does not offer keeps 2, which DEV-OPS-005 names."""
+
+    def json_body(self, request: Request) -> Json:
+        try:
+            return super().json_body(request)
+        except ApiError as exc:
+            raise as_code_10(exc) from None
+
+    def new_device(self, call: Call, owner: User | None) -> Device:
+        try:
+            return super().new_device(call, owner)
+        except Rejected as exc:
+            if exc.code != INVALID_PARAMETER:
+                raise
+            raise ApiError(400, 10, exc.message) from None
+
+
+def as_code_10(exc: ApiError) -> ApiError:
+    code = 10 if exc.code == INVALID_PARAMETER else exc.code
+    return ApiError(exc.status, code, exc.message, exc.headers)
+
+
+class ChallengeWithoutRealm(ReferenceApp):
+    """The 401 challenge is a bare ``Basic`` (RFC 7617 asks for a realm, the domain page only
+    for "a WWW-Authenticate: Basic challenge")."""
+
+    def unauthorized(self, message: str) -> ApiError:
+        return ApiError(401, 20, message, {"WWW-Authenticate": "Basic"})
+
+
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+class MalformedIdIs400(ReferenceApp):
+    """A device id that is not a UUID is answered 400 (domain: "An unknown or malformed device
+    id: 404 (400 also accepted for a malformed one)")."""
+
+    def find_device(self, device_id: str) -> Device:
+        if not UUID.fullmatch(device_id):
+            raise ApiError(400, INVALID_PARAMETER, f"{device_id[:40]!r} is not a device id")
+        return super().find_device(device_id)
+
+
+class RefusesUnknownFields(ReferenceApp):
+    """Unknown names in ``fields`` on a device path are answered 400 (domain: "Unknown names in
+    fields: Either ignored, or 400; never 500")."""
+
+    KNOWN = frozenset({"*", *DEVICE_ATTRIBUTE_ORDER})
+
+    @staticmethod
+    def requested_fields(request: Request) -> Fields:
+        names = ReferenceApp.requested_fields(request)
+        unknown = sorted((names or frozenset()) - RefusesUnknownFields.KNOWN)
+        if unknown and "/devices" in request.path:
+            raise ApiError(400, INVALID_PARAMETER, f"Unknown fields: {', '.join(unknown)[:200]}")
+        return names
+
+
+# ---------------------------------------------------------------- what a device shows
+
+# The attributes of the seed's own sample devices (domain: "attributes other than id are
+# optional in responses; a value, when present, must be right").
+SEED_ATTRIBUTES = (
+    "id",
+    "deviceState",
+    "phoneNumberUri",
+    "telephonyNetwork",
+    "model",
+    "vendor",
+    "phoneNumber",
+    "country",
+    "location",
+    "e164Number",
+    "voiceEnvironmentUri",
+)
+
+
+class SeedAttributesOnly(ReferenceApp):
+    """Devices show only what the seed's sample shows: no doNotDisturb, capabilities,
+    forwarding, monitoring, userState or localNumber."""
+
+    def device_attributes(self, device: Device, viewer: User, origin: str) -> Json:
+        full = super().device_attributes(device, viewer, origin)
+        return {key: full[key] for key in SEED_ATTRIBUTES if key in full}
+
+
+class LaterVersionAttributes(ReferenceApp):
+    """Devices also carry attributes a later version adds (domain: "A Device may carry
+    attributes this page does not list (later versions add type, voiceServiceUri, ...)")."""
+
+    def device_attributes(self, device: Device, viewer: User, origin: str) -> Json:
+        attributes = super().device_attributes(device, viewer, origin)
+        attributes["type"] = "SIP"
+        attributes["voiceServiceUri"] = self.voice_environment_uri(origin)
+        return attributes
+
+
+class PunctuatedLocalNumber(ReferenceApp):
+    """localNumber in the home country's written form, trunk prefix and spaces included
+    (domain: "how it is punctuated is not fixed")."""
+
+    def device_attributes(self, device: Device, viewer: User, origin: str) -> Json:
+        attributes = super().device_attributes(device, viewer, origin)
+        if device.number.calling_code:
+            parsed = phonenumbers.parse(device.number.e164, None)
+            national = phonenumbers.PhoneNumberFormat.NATIONAL
+            attributes["localNumber"] = phonenumbers.format_number(parsed, national)
+        return attributes
+
+
+# ---------------------------------------------------------------- capabilities
+
+
+class OfferedOnlyStore(Store):
+    """A store that refuses, with ``code``, every operation ``offered`` does not list (domain:
+    "An operation not in the device's current capabilities: 400 (statusCode 2) or 403")."""
+
+    def __init__(
+        self, fixtures: Fixtures, offered: Callable[[Device, User], list[str]], code: int
+    ) -> None:
+        super().__init__(fixtures)
+        self.offered = offered
+        self.code = code
+
+    def operate(self, device_id: str, actor: User, request: OperationRequest) -> Device:
+        device = self.device(device_id)
+        if device is not None and request.name not in self.offered(device, actor):
+            raise Rejected(self.code, f"{request.name} is not available on this device now")
+        return super().operate(device_id, actor, request)
+
+
+FORWARDING = frozenset({"ForwardCallsOn", "ForwardCallsOff"})
+
+
+class NoForwardingConfigured(ReferenceApp):
+    """Call forwarding is not configured: capabilities never offer it, list the rest in reverse
+    order, and a forwarding operation is refused (domain: capabilities "depend on configuration
+    and state"; the contract constrains only what must not appear)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = OfferedOnlyStore(self.fixtures, self.capabilities, INVALID_PARAMETER)
+
+    def capabilities(self, device: Device, viewer: User) -> list[str]:
+        offered = super().capabilities(device, viewer)
+        return [name for name in reversed(offered) if name not in FORWARDING]
+
+
+class RefusesUnofferedWith403(ReferenceApp):
+    """An operation the device does not offer now is answered 403 with statusCode 3 rather than
+    400 with statusCode 2 (domain: "400 (statusCode 2) or 403; the state stays")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = OfferedOnlyStore(self.fixtures, self.capabilities, FORBIDDEN)
+
+
+# ---------------------------------------------------------------- deployment
+
+
+class PrefixAwareApp(ReferenceApp):
+    """Builds its URIs from the host and the deployment prefix (SCRIPT_NAME) it is served at."""
+
+    @staticmethod
+    def origin(request: Request) -> str:
+        return f"http://{request.host or 'localhost'}{request.script_root}"
+
+
+def under_prefix(app: WSGIApplication, prefix: str) -> WSGIApplication:
+    """Serves ``app`` under ``prefix`` (e.g. /cloud-web), as a servlet container mounts a web
+    application; any other path is a 404 envelope."""
+
+    def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(prefix + "/"):
+            missing = ReferenceApp.json_response(404, {"statusCode": 6, "statusMessage": "No app"})
+            return missing(environ, start_response)
+        environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+        environ["PATH_INFO"] = path[len(prefix) :]
+        return app(environ, start_response)
+
+    return dispatch
+
+
+def seen_as_host(app: WSGIApplication, host: str) -> WSGIApplication:
+    """``app`` behind a proxy that passes on its own public host name and port, so every URI
+    the app builds names that host (domain: device URIs are absolute; the suite follows them on
+    the target it was given)."""
+
+    def forward(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        environ["HTTP_HOST"] = host
+        return app(environ, start_response)
+
+    return forward
+
+
+def with_headers(
+    app: WSGIApplication, rewrite: Callable[[list[tuple[str, str]]], list[tuple[str, str]]]
+) -> WSGIApplication:
+    """``app`` with its response headers passed through ``rewrite``."""
+
+    def wrapped(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info=None):  # type: ignore[no-untyped-def]
+            return start_response(status, rewrite(headers), exc_info)
+
+        return app(environ, start)
+
+    return wrapped
+
+
+def session_cookie(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Adds a JSESSIONID cookie (domain: "the server may also set a JSESSIONID cookie")."""
+    cookie = f"JSESSIONID={secrets.token_hex(16).upper()}; Path=/; HttpOnly"
+    return [*headers, ("Set-Cookie", cookie)]
+
+
+def json_with_charset(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``application/json;charset=UTF-8``, as Java servers write it (still application/json)."""
+    return [
+        (name, "application/json;charset=UTF-8")
+        if name.lower() == "content-type" and value == "application/json"
+        else (name, value)
+        for name, value in headers
+    ]

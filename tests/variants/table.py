@@ -1,0 +1,125 @@
+"""The table of correct variants: each is the reference server making one other choice that
+the domain page allows. The suite must pass every one of them (exit 0, no MUST failed)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from conformance.reference.app import BASE_PATH, ReferenceApp
+from conformance.reference.server import credentials, serve
+from conformance.target import env_var
+from tests.variants import pieces
+from tests.variants.other_fixtures import other_fixtures_text
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+PREFIX = "/cloud-web"
+PROXY_HOST = "devices.contoso.test:8443"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A built variant: the WSGI app, the prefix it is mounted under, who may log in."""
+
+    app: WSGIApplication
+    prefix: str = ""
+    logins: dict[str, tuple[str, str]] = field(default_factory=credentials)
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    choice: str
+    build: Callable[[], Deployment]
+
+
+def plain(app: Callable[[], WSGIApplication]) -> Callable[[], Deployment]:
+    return lambda: Deployment(app())
+
+
+def other_fixtures() -> Deployment:
+    with tempfile.TemporaryDirectory(prefix="variant-fixtures-") as folder:
+        path = Path(folder) / "fixtures.yaml"
+        path.write_text(other_fixtures_text(), encoding="utf-8")
+        # Both read the file now; it may go when the block ends.
+        return Deployment(ReferenceApp(path), logins=credentials(path))
+
+
+def headers(rewrite: Callable[[list[tuple[str, str]]], list[tuple[str, str]]]) -> Deployment:
+    return Deployment(pieces.with_headers(ReferenceApp(), rewrite))
+
+
+# fmt: off
+VARIANTS = [
+    Variant("reference", "the reference server itself, as a control",
+            plain(ReferenceApp)),
+    Variant("not-found-for-others", "another user's device is 404, not 403 (GET and POST)",
+            plain(pieces.HidesOthersDevices)),
+    Variant("admin-owns-nothing", "an admin-only user's GET /me/devices is 200 with no devices",
+            plain(pieces.AdminOwnsNothing)),
+    Variant("unknown-fields-400", "unknown names in `fields` are refused with 400",
+            plain(pieces.RefusesUnknownFields)),
+    Variant("malformed-id-400", "a device id that is not a UUID is refused with 400",
+            plain(pieces.MalformedIdIs400)),
+    Variant("seed-attributes-only", "devices show only the seed sample's eleven attributes",
+            plain(pieces.SeedAttributesOnly)),
+    Variant("later-version-attributes", "devices also carry `type` and `voiceServiceUri`",
+            plain(pieces.LaterVersionAttributes)),
+    Variant("punctuated-local-number", "localNumber written nationally: '(650) 987-0000'",
+            plain(pieces.PunctuatedLocalNumber)),
+    Variant("no-forwarding-configured",
+            "capabilities never offer forwarding (reverse order); forwarding is refused",
+            plain(pieces.NoForwardingConfigured)),
+    Variant("unoffered-operation-403", "an operation the device does not offer is 403, code 3",
+            plain(pieces.RefusesUnofferedWith403)),
+    Variant("forbidden-code-3", "permission refusals carry statusCode 3 instead of 5",
+            plain(pieces.ForbiddenIsCode3)),
+    Variant("invalid-code-10", "invalid request bodies carry statusCode 10 instead of 2",
+            plain(pieces.InvalidIsCode10)),
+    Variant("challenge-without-realm", "the 401 challenge is a bare `Basic`, no realm",
+            plain(pieces.ChallengeWithoutRealm)),
+    Variant("csrf-protection", "CSRF protection on: POSTs need the X-CSRF-TOKEN a GET gave",
+            plain(lambda: ReferenceApp(csrf=True))),
+    Variant("session-cookie", "every response sets a JSESSIONID cookie",
+            lambda: headers(pieces.session_cookie)),
+    Variant("json-charset", "Content-Type is application/json;charset=UTF-8",
+            lambda: headers(pieces.json_with_charset)),
+    Variant("behind-proxy", f"URIs name the proxy's host and port, {PROXY_HOST}",
+            plain(lambda: pieces.seen_as_host(ReferenceApp(), PROXY_HOST))),
+    Variant("deployment-prefix", f"the API is mounted at {PREFIX}{BASE_PATH}",
+            lambda: Deployment(pieces.under_prefix(pieces.PrefixAwareApp(), PREFIX), PREFIX)),
+    Variant("other-fixtures",
+            "other users, ids, passwords, countries and numbers; more devices",
+            other_fixtures),
+]
+# fmt: on
+
+BY_NAME = {variant.name: variant for variant in VARIANTS}
+
+
+@dataclass(frozen=True)
+class Running:
+    base_url: str
+    logins: dict[str, tuple[str, str]]
+
+    def environment(self) -> dict[str, str]:
+        """The environment a user would set to run the suite against this variant."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DEVICES_API_")}
+        for identity, (user, password) in self.logins.items():
+            env[env_var(identity)] = f"{user}:{password}"
+        return env
+
+
+@contextmanager
+def running(variant: Variant, host: str = "127.0.0.1", port: int = 0) -> Iterator[Running]:
+    """The variant served on ``host:port`` (0: a free port) while the block runs."""
+    deployment = variant.build()
+    with serve(deployment.app, host, port) as server:
+        yield Running(f"{server.origin}{deployment.prefix}{BASE_PATH}", deployment.logins)

@@ -1,0 +1,38 @@
+"""No false alarms: the suite passes every correct variant of the reference server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import Future
+
+import pytest
+
+from tests.variants.table import BY_NAME, VARIANTS
+from tests.variants.verdicts import Verdict, judge_all, write_report
+
+RUN_TIMEOUT = 600
+
+
+@pytest.fixture(scope="session")
+def verdicts(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[Verdict]]]:
+    """Runs the suite against every selected variant, two at a time, from the first use on."""
+    selected = [
+        BY_NAME[item.callspec.params["name"]]
+        for item in request.session.items
+        if item.originalname == "test_the_suite_passes_a_correct_variant"
+    ]
+    futures = judge_all(selected)
+    yield futures
+    done = [f.result() for f in futures.values() if f.done() and f.exception() is None]
+    write_report(done)
+
+
+@pytest.mark.parametrize("name", [v.name for v in VARIANTS])
+def test_the_suite_passes_a_correct_variant(name: str, verdicts) -> None:
+    """Runs `pytest conformance --writes all` against the variant; exit 0, no MUST failed."""
+    verdict = verdicts[name].result(timeout=RUN_TIMEOUT)
+    assert verdict.passes, (
+        f"{name} ({verdict.variant.choice}) is correct, yet the suite exited "
+        f"{verdict.run.returncode} with MUST failures {verdict.failed_musts}:\n"
+        f"{verdict.run.output[-6000:]}"
+    )
