@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conformance.reference.server import credentials
 from conformance.target import env_var
 
@@ -109,3 +111,14 @@ def assert_no_secret(run: Run) -> None:
     for secret in secrets():
         leaks = [name for name, text in places.items() if secret in text]
         assert not leaks, f"a credential ({secret[:6]}...) appears in {leaks}"
+
+
+def selected(request: pytest.FixtureRequest) -> list[str]:
+    """The `name` parameters of the tests this session runs in the requesting module, so that
+    a module-wide fixture starts only the runs they need (`-k hang` starts one, not all)."""
+    names = set()
+    for item in request.session.items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and item.module is request.module and "name" in callspec.params:
+            names.add(callspec.params["name"])
+    return sorted(names)

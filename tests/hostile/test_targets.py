@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from . import servers
-from .runner import Run, assert_ended_cleanly, run_suite
+from .runner import Run, assert_ended_cleanly, run_suite, selected
 
 USAGE_ERROR = 4
 UNUSABLE_TARGET = 3
@@ -120,16 +120,6 @@ def runs(request: pytest.FixtureRequest) -> Iterator[dict[str, Run]]:
                 name: pool.submit(run_suite, urls[name], *BY_NAME[name].args) for name in chosen
             }
             yield {name: future.result() for name, future in futures.items()}
-
-
-def selected(request: pytest.FixtureRequest) -> list[str]:
-    """The rows whose tests this session runs, so that `-k hang` starts one run, not all."""
-    names = []
-    for item in request.session.items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and item.module is request.module and "name" in callspec.params:
-            names.append(callspec.params["name"])
-    return sorted(set(names))
 
 
 @pytest.mark.parametrize("name", [h.name for h in HOSTILE])
