@@ -23,7 +23,9 @@ def verdicts(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[Verdic
     ]
     futures = judge_all(selected)
     yield futures
-    done = [f.result() for f in futures.values() if f.done() and f.exception() is None]
+    for future in futures.values():  # runs not started yet, after -x or Ctrl-C
+        future.cancel()
+    done = [f.result() for f in futures.values() if not f.cancelled() and f.exception() is None]
     write_report(done)
 
 

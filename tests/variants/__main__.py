@@ -1,0 +1,65 @@
+"""`python -m tests.variants --list` lists the correct variants; `python -m tests.variants NAME
+--port 8080` serves one by hand (Ctrl-C stops it), so that a choice can be explored with curl or
+the suite: `pytest conformance --base-url <printed URL> --writes all` with the printed logins."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from conformance.reference.__main__ import port_number
+
+from .table import BY_NAME, VARIANTS, Running, running
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.variants", description=__doc__)
+    parser.add_argument("name", nargs="?", help="the variant to serve")
+    parser.add_argument("--list", action="store_true", help="list the variants")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=port_number, default=8080, help="0 picks a free port")
+    args = parser.parse_args(argv)
+    if not args.list and not args.name:
+        parser.error("give a variant's NAME, or --list")
+    return args
+
+
+def list_variants() -> None:
+    width = max(len(variant.name) for variant in VARIANTS)
+    for variant in VARIANTS:
+        print(f"{variant.name:<{width}}  {variant.choice}")
+
+
+def describe(name: str, served: Running) -> None:
+    print(f"Correct variant {name}: {BY_NAME[name].choice}. The suite must pass it.")
+    print(f"Devices API at {served.base_url}")
+    print("Credentials (persona  user:password):")
+    width = max(len(persona) for persona in served.logins)
+    for persona, (user_name, password) in served.logins.items():
+        print(f"  {persona:<{width}}  {user_name}:{password}")
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+def serve_one(name: str, host: str, port: int) -> None:
+    if name not in BY_NAME:
+        sys.exit(f"no variant named {name!r}; see --list")
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    with running(BY_NAME[name], host, port) as served:
+        describe(name, served)
+        stop.wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    if args.list:
+        list_variants()
+    else:
+        serve_one(args.name, args.host, args.port)
+
+
+if __name__ == "__main__":
+    main()

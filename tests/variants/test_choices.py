@@ -1,0 +1,110 @@
+"""Each variant makes the choice it claims, in process: a variant that silently answered like the
+reference would prove nothing by passing the suite."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from werkzeug.test import Client, TestResponse
+
+from conformance.client import basic
+from conformance.reference.app import BASE_PATH
+from tests.variants.pieces import SEED_ATTRIBUTES
+from tests.variants.table import BY_NAME, PREFIX, PROXY_HOST, VARIANTS
+
+AGENT_DEVICE = "0c754c1f-7a65-4a7f-9a2b-c5bb5c983653"  # +16509870000, do-not-disturb Off
+OTHER_AGENTS_DEVICE = "383c6d40-3582-43cb-ab61-da49d6cd939f"
+
+
+@dataclass(frozen=True)
+class Probe:
+    persona: str | None  # None: no credentials
+    method: str
+    path: str
+    shows: Callable[[TestResponse, Any], bool]  # (response, decoded body) -> the choice is made
+    body: dict[str, Any] | None = None
+
+
+def status(code: int, status_code: int | None = None) -> Callable[[TestResponse, Any], bool]:
+    return lambda r, body: r.status_code == code and status_code in (None, body["statusCode"])
+
+
+def first_device(check: Callable[[dict[str, Any]], bool]) -> Callable[[TestResponse, Any], bool]:
+    return lambda r, body: check(body["devices"][0])
+
+
+def forward(destination: str) -> dict[str, Any]:
+    return {"operationName": "ForwardCallsOn", "destination": destination}
+
+
+ALL = "/me/devices?fields=*"
+PROBES = {
+    "reference": Probe("agent", "GET", "/me", status(200, 0)),
+    "not-found-for-others": Probe("agent", "GET", f"/devices/{OTHER_AGENTS_DEVICE}", status(404)),
+    "admin-owns-nothing": Probe("admin", "GET", "/me/devices", lambda r, b: b["uris"] == []),
+    "unknown-fields-400": Probe("agent", "GET", "/me/devices?fields=nope", status(400, 2)),
+    "malformed-id-400": Probe("admin", "GET", "/devices/not-an-id", status(400, 2)),
+    "seed-attributes-only": Probe(
+        "agent", "GET", ALL, first_device(lambda d: set(d) <= set(SEED_ATTRIBUTES))
+    ),
+    "later-version-attributes": Probe(
+        "agent", "GET", ALL, first_device(lambda d: {"type", "voiceServiceUri"} <= set(d))
+    ),
+    "punctuated-local-number": Probe(
+        "agent", "GET", ALL, first_device(lambda d: d["localNumber"] == "(650) 987-0000")
+    ),
+    "no-forwarding-configured": Probe(
+        "agent", "POST", f"/me/devices/{AGENT_DEVICE}", status(400, 2), forward("+442079460999")
+    ),
+    "unoffered-operation-403": Probe(
+        "agent",
+        "POST",
+        f"/me/devices/{AGENT_DEVICE}",
+        status(403, 3),
+        {"operationName": "DoNotDisturbOff"},
+    ),
+    "forbidden-code-3": Probe("agent", "GET", "/devices", status(403, 3)),
+    "invalid-code-10": Probe("admin", "POST", "/devices", status(400, 10), {"phoneNumber": "x"}),
+    "challenge-without-realm": Probe(
+        None, "GET", "/me", lambda r, b: r.headers["WWW-Authenticate"] == "Basic"
+    ),
+    "csrf-protection": Probe("admin", "POST", "/devices", status(403), {"phoneNumber": "4711"}),
+    "session-cookie": Probe(
+        "agent", "GET", "/me", lambda r, b: "JSESSIONID=" in r.headers["Set-Cookie"]
+    ),
+    "json-charset": Probe("agent", "GET", "/me", lambda r, b: "charset=UTF-8" in r.content_type),
+    "behind-proxy": Probe(
+        "agent", "GET", "/me/devices", lambda r, b: b["uris"][0].startswith(f"http://{PROXY_HOST}/")
+    ),
+    "deployment-prefix": Probe(
+        "agent", "GET", "/me/devices", lambda r, b: f"{PREFIX}{BASE_PATH}/devices/" in b["uris"][0]
+    ),
+    "other-fixtures": Probe(
+        "agent", "GET", "/me", lambda r, b: b["user"]["userName"] == "kenji.tanaka"
+    ),
+}
+
+
+def test_every_variant_has_a_probe() -> None:
+    assert {v.name for v in VARIANTS} == set(PROBES)
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_the_variant_makes_its_choice(name: str) -> None:
+    deployment = BY_NAME[name].build()
+    probe = PROBES[name]
+    headers = {}
+    if probe.persona:
+        headers["Authorization"] = basic(*deployment.logins[probe.persona])
+    response = Client(deployment.app).open(
+        deployment.prefix + BASE_PATH + probe.path,
+        method=probe.method,
+        headers=headers,
+        json=probe.body,
+    )
+    body = json.loads(response.get_data())
+    assert probe.shows(response, body), f"{name}: HTTP {response.status_code} {body}"
