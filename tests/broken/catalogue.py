@@ -53,7 +53,7 @@ class Broken:
 # --- the few faults that need more than a lambda --------------------------------------------------
 
 FIXTURES = load_fixtures()
-AGENT_ID = next(u.id for u in FIXTURES.users if u.persona == "agent")
+ALL = frozenset({"*"})
 AGENT_DEVICE = next(d.id for d in FIXTURES.devices if d.owner == "agent")
 FIXTURE_DEVICES = frozenset(d.id for d in FIXTURES.devices)
 
@@ -109,6 +109,18 @@ def stand_in_user(self: ReferenceApp, user_id: str) -> User:
     """An unknown user id gets an empty user instead of a 404."""
     found = self.store.user_by_id(user_id)
     return found or replace(self.fixtures.users[0], id=user_id, roles=())
+
+
+def objects_without_fields(self: ReferenceApp, call: Call, devices: list[Device]) -> Any:
+    return ReferenceApp.collection(self, replace(call, fields=call.fields or ALL), devices)
+
+
+def next_own_device(self: ReferenceApp, call: Call, device_id: str) -> Any:
+    owned = self.store.devices_owned_by(call.user.id)
+    ids = [device.id for device in owned]
+    if device_id not in ids:
+        return ReferenceApp.get_my_device(self, call, device_id)
+    return self.single(call, owned[(ids.index(device_id) + 1) % len(owned)])
 
 
 def unknown_field_named(seen: Seen) -> bool:
@@ -251,14 +263,12 @@ CATALOGUE: tuple[Broken, ...] = (
         "CSRF protection is advertised, but a POST without the token is served.",
         ("DEV-CSRF-001",),
         with_csrf(patched(check_csrf=lambda self, request, user: None)),
-        gap="no case carries DEV-CSRF-001: the suite never posts without the CSRF header",
     ),
     Broken(
         "csrf-token-refused",
         "CSRF protection is advertised, and a POST with the right token is refused too.",
         ("DEV-CSRF-002",),
         with_csrf(patched(check_csrf=refuse_every_post)),
-        gap="no case carries DEV-CSRF-002: POSTs fail under other IDs, never this one",
     ),
     # ---------------------------------------------------------------- function-level authorization
     Broken(
@@ -329,6 +339,8 @@ CATALOGUE: tuple[Broken, ...] = (
         "GET /me with a query string is refused with 403.",
         ("DEV-PERM-010",),
         layered(answer(403, NO_PERMISSION, lambda s: s.path == "/me" and bool(s.query))),
+        gap="the 403 is outside the contract for getMe, so check_exchange reports DEV-ENV-004 "
+        "before the policy cell checks DEV-PERM-010",
     ),
     Broken(
         "agent-monitors",
@@ -460,7 +472,6 @@ CATALOGUE: tuple[Broken, ...] = (
                 route(COLLECTIONS, "POST"),
             )
         ),
-        gap="no case carries DEV-HTTP-005: invalid bodies are sent by fuzzing only",
     ),
     Broken(
         "unknown-query-refused",
@@ -480,6 +491,14 @@ CATALOGUE: tuple[Broken, ...] = (
         "Device URIs are relative paths.",
         ("DEV-FLD-001",),
         patched(device_uri=lambda self, origin, device_id: f"/api/v2/devices/{device_id}"),
+        gap="`uris` items break the contract's pattern, so check_exchange reports DEV-ENV-004 "
+        "before the case checks DEV-FLD-001",
+    ),
+    Broken(
+        "no-fields-returns-objects",
+        "A collection without `fields` returns device objects, not URIs.",
+        ("DEV-FLD-001",),
+        patched(collection=objects_without_fields),
     ),
     Broken(
         "user-devices-ignore-fields",
@@ -508,12 +527,25 @@ CATALOGUE: tuple[Broken, ...] = (
                 else {k: v for k, v in attributes.items() if k in fields}
             )
         ),
+        gap="Device requires `id` in the contract, so check_exchange reports DEV-ENV-004 "
+        "before the case checks DEV-FLD-004: that expectation can never fire",
     ),
     Broken(
         "unknown-field-500",
         "An unknown name in `fields` is answered 500.",
         ("DEV-FLD-005",),
         layered(answer(500, INTERNAL_ERROR, unknown_field_named)),
+        gap="check_exchange reports any 5xx as DEV-HTTP-002 before the case checks DEV-FLD-005",
+    ),
+    Broken(
+        "unknown-field-404",
+        "An unknown name in `fields` is answered 404.",
+        ("DEV-FLD-005",),
+        layered(
+            answer(
+                404, {"statusCode": 6, "statusMessage": "No such attribute"}, unknown_field_named
+            )
+        ),
     ),
     Broken(
         "single-device-as-list",
@@ -524,6 +556,14 @@ CATALOGUE: tuple[Broken, ...] = (
                 {"devices": [self.render_device(device, call.user, call.origin, call.fields)]}
             )
         ),
+        gap="DeviceResult requires `device`, so check_exchange reports DEV-ENV-004 before the "
+        "case checks DEV-FLD-006",
+    ),
+    Broken(
+        "me-device-off-by-one",
+        "GET /me/devices/{id} returns the caller's device listed after the one asked for.",
+        ("DEV-FLD-006",),
+        patched(get_my_device=next_own_device),
     ),
     # ---------------------------------------------------------------- lists
     Broken(
@@ -882,7 +922,9 @@ CATALOGUE: tuple[Broken, ...] = (
         "GET /me/devices/{id} answers 404 for a device created after start, though listed.",
         ("DEV-FUZZ-002",),
         patched(get_my_device=created_unreadable_by_owner),
-        gap="no case carries DEV-FUZZ-002: the suite has no stateful phase following links",
+        gap="the linked sequences never create a device (generated phoneNumbers are not valid "
+        "numbers), so the createMyDevice -> getMyDevice link is never followed; DEV-LIST-004 "
+        "sees the fault instead",
         fuzz=True,
     ),
 )

@@ -15,8 +15,11 @@ from .catalogue import Broken
 
 REPORT_DIR = ROOT / "reports"
 # Fuzzing costs more than the rest of the suite together; only faults that no fixed case can see
-# need it. Skipping the module (not deselecting it) also spares importing schemathesis.
-WITHOUT_FUZZING = ("--ignore", "conformance/cases/test_fuzz.py")
+# need it. Skipping the module and the two plugins that serve it halves each run's start-up.
+WITHOUT_FUZZING = (
+    "--ignore", "conformance/cases/test_fuzz.py",
+    "-p", "no:schemathesis", "-p", "no:hypothesispytest",
+)  # fmt: skip
 FUZZ_EXAMPLES = ("--fuzz-examples", "5")
 
 
