@@ -119,6 +119,7 @@ def selected(request: pytest.FixtureRequest) -> list[str]:
     names = set()
     for item in request.session.items:
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and item.module is request.module and "name" in callspec.params:
-            names.add(callspec.params["name"])
+        here = getattr(item, "module", None) is request.module
+        if here and callspec is not None and "name" in callspec.params:
+            names.add(str(callspec.params["name"]))
     return sorted(names)

@@ -112,6 +112,7 @@ def runs(request: pytest.FixtureRequest, fixtures_path: Path) -> dict[str, Run]:
         with servers.wsgi_server(app) as url:
             return run_suite(url, "--request-timeout", late.timeout, "-k", selection(late))
 
+    STOPPING.clear()
     chosen = selected(request)
     with ThreadPoolExecutor(max(len(chosen), 1)) as pool:
         done = dict(zip(chosen, pool.map(run, [BY_NAME[n] for n in chosen]), strict=True))

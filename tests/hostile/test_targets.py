@@ -19,6 +19,8 @@ UNUSABLE_TARGET = 3
 # request timeout. Four runs at a time share the machine, hence the margin.
 WITHIN = 60.0
 PARALLEL_RUNS = 4
+# pytest's own summary line, then the reason.
+MAX_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ def test_a_hostile_target_ends_the_run_cleanly(name: str, runs: dict[str, Run]) 
     hostile, run = BY_NAME[name], runs[name]
     assert_ended_cleanly(run, hostile.message, within=WITHIN)
     assert run.returncode == hostile.returncode, run.output[-2000:]
+    lines = run.output.strip().splitlines()
+    assert len(lines) <= MAX_LINES, "the reason, not a page of noise:\n" + run.output[-2000:]
 
 
 @pytest.mark.parametrize("name", [h.name for h in HOSTILE if h.returncode == UNUSABLE_TARGET])
