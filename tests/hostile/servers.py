@@ -4,6 +4,7 @@ the suite, on a free loopback port, for as long as the block runs."""
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import socket
 import socketserver
@@ -124,6 +125,14 @@ def huge_body(environ: WSGIEnvironment, start_response: StartResponse) -> Iterab
     size = HUGE_MIB * MIB
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(size))])
     return itertools.repeat(b" " * MIB, HUGE_MIB)
+
+
+def gzip_bomb(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    # Concatenated gzip members are one valid gzip body: about 1 KiB each on the wire, a MiB
+    # each once decoded. The cap must hold on the decoded size, not the bytes received.
+    member = gzip.compress(bytes(MIB), compresslevel=9)
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Encoding", "gzip")])
+    return itertools.repeat(member, HUGE_MIB)
 
 
 class Destination:

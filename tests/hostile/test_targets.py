@@ -102,6 +102,13 @@ HOSTILE = [
         args=("--request-timeout", "5"),
     ),
     Hostile(
+        "gzip-bomb",
+        f"sends a gzip body that decodes to {servers.HUGE_MIB} MiB",
+        lambda: servers.wsgi_server(servers.gzip_bomb),
+        r"more than 8388608 bytes; reading stopped",
+        args=("--request-timeout", "5"),
+    ),
+    Hostile(
         "redirect",
         "redirects every request to another origin",
         servers.redirect_elsewhere,
