@@ -62,8 +62,10 @@ class _Expired(Exception):
 def whole_exchange_within(seconds: float | None) -> Iterator[None]:
     """Ends an exchange that outlasts `seconds` with requests.ReadTimeout. A per-read timeout
     alone lets a server trickle a byte per read, headers included, for ever. The alarm is a
-    signal, so it works in the main thread only; elsewhere the per-read timeout is the bound."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    signal, so it works in the main thread only, and not on Windows (no SIGALRM); elsewhere the
+    per-read timeout is the bound."""
+    in_main = threading.current_thread() is threading.main_thread()
+    if not seconds or not in_main or not hasattr(signal, "setitimer"):
         yield
         return
 
