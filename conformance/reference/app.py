@@ -420,7 +420,11 @@ class ReferenceApp:
             raise ApiError(400, INVALID_PARAMETER, "Content-Type must be application/json")
         if (request.content_length or 0) > MAX_BODY_BYTES:
             raise self.too_large()
-        data = request.stream.read(MAX_BODY_BYTES + 1)
+        try:
+            data = request.stream.read(MAX_BODY_BYTES + 1)
+        except (OSError, ValueError):
+            # A body the transport cannot decode (a malformed chunk header) is bad input too.
+            raise ApiError(400, INVALID_PARAMETER, "The body could not be read") from None
         if len(data) > MAX_BODY_BYTES:
             raise self.too_large()
         try:
