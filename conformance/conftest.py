@@ -9,6 +9,7 @@ import pytest
 
 from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD, Client
 from conformance.inventory import DiscoveryError, Inventory, discover
+from conformance.numbers_pool import NumberPool
 from conformance.plugin import CREDENTIALS_KEY, abort, write_level
 from conformance.target import Credentials, Target, env_var
 
@@ -78,6 +79,14 @@ def inventory(
     except DiscoveryError as error:
         abort(request.config, f"Cannot use {target.base_url}: {error}", returncode=3)
         raise
+
+
+@pytest.fixture(scope="session")
+def numbers(clients: dict[str, Client], inventory: Inventory) -> NumberPool:
+    """Free numbers of the reserved range, one pool for the session so no two cases collide."""
+    if inventory.all_devices is None:
+        pytest.skip("choosing unused numbers needs the admin's view of every device")
+    return NumberPool(str(d.get("phoneNumber")) for d in inventory.all_devices.values())
 
 
 @pytest.fixture

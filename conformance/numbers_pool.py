@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 # Ofcom keeps 020 7946 0000-0999 for drama: valid London numbers that never ring anyone.
-RESERVED = [f"+4420794605{n:02d}" for n in range(100)] + [f"+4420794606{n:02d}" for n in range(100)]
+RESERVED = [f"+442079460{n:03d}" for n in range(1000)]
 
 
 class NumberPool:

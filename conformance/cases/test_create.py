@@ -11,20 +11,11 @@ import pytest
 from conformance.client import Client, api_path
 from conformance.failures import expect
 from conformance.inventory import Inventory
-from conformance.numbers_pool import NumberPool
 from conformance.steps import Reply, device, devices, expect_status, get, post
 
 pytestmark = pytest.mark.writes("all")
 
 ENDPOINTS = [("admin", "/devices"), ("admin", "/users/{agent}/devices"), ("agent", "/me/devices")]
-
-
-@pytest.fixture(scope="session")
-def numbers(clients: dict[str, Client]) -> NumberPool:
-    if "admin" not in clients:
-        pytest.skip("choosing unused numbers needs the admin's view of every device")
-    listed = get(clients["admin"], "/devices", {"fields": "phoneNumber"})
-    return NumberPool(str(d.get("phoneNumber")) for d in devices(listed))
 
 
 def endpoint(template: str, inventory: Inventory) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from conformance.failures import expect
 from conformance.inventory import Inventory
-from conformance.steps import device, devices, expect_status, get, uris
+from conformance.steps import device, devices, expect_status, fetch, get, settle, uris
 
 # (identity that may read it, path) of every device collection.
 COLLECTIONS = [("admin", "/devices"), ("admin", "/users/{agent}/devices"), ("agent", "/me/devices")]
@@ -28,7 +28,8 @@ def collection_params() -> list[object]:
 @pytest.mark.parametrize(("identity", "template"), collection_params())
 def test_a_collection_without_fields_returns_uris(identity, template, client, inventory):
     """Sends the collection GET without `fields`; the body holds absolute URIs under `uris`."""
-    reply = get(client(identity), collection_path(template, inventory))
+    caller = client(identity)
+    reply = fetch(caller, collection_path(template, inventory))
     for uri in uris(reply):
         expect(
             uri.lower().startswith(("http://", "https://")),
@@ -37,6 +38,7 @@ def test_a_collection_without_fields_returns_uris(identity, template, client, in
             repr(uri),
             reply.exchange,
         )
+    settle(caller, reply)
 
 
 @pytest.mark.requirement("DEV-FLD-002")
@@ -104,7 +106,7 @@ def test_named_fields_project_a_single_device(client, inventory):
 @pytest.mark.parametrize("fields", ["*", "phoneNumber", "doNotDisturb,model", "id"])
 def test_id_is_always_returned(fields, client):
     """Sends GET /me/devices with a `fields` value; every object holds `id`."""
-    reply = get(client("agent"), "/me/devices", {"fields": fields})
+    reply = fetch(client("agent"), "/me/devices", {"fields": fields})
     for found in devices(reply, "DEV-FLD-004"):
         expect(
             isinstance(found.get("id"), str),
@@ -113,6 +115,7 @@ def test_id_is_always_returned(fields, client):
             repr(found),
             reply.exchange,
         )
+    settle(client("agent"), reply)
 
 
 @pytest.mark.requirement("DEV-FLD-005")
@@ -124,8 +127,9 @@ def test_unknown_field_names_are_ignored_or_refused(path, client, inventory):
         if own is None:
             pytest.skip("the agent owns no device")
         path = path.replace("{own}", own["id"])
-    reply = get(client("agent"), path, {"fields": "noSuchAttribute,phoneNumber"})
+    reply = fetch(client("agent"), path, {"fields": "noSuchAttribute,phoneNumber"})
     expect_status(reply, {200, 400}, "DEV-FLD-005", "unknown names in fields")
+    settle(client("agent"), reply)
 
 
 @pytest.mark.requirement("DEV-FLD-006")
@@ -136,7 +140,7 @@ def test_a_single_device_comes_under_device(fields, client, inventory):
     if own is None:
         pytest.skip("the agent owns no device")
     params = {"fields": fields} if fields else None
-    reply = get(client("agent"), f"/me/devices/{own['id']}", params)
+    reply = fetch(client("agent"), f"/me/devices/{own['id']}", params)
     found = device(reply)
     expect(
         found.get("id") == own["id"],
@@ -145,3 +149,4 @@ def test_a_single_device_comes_under_device(fields, client, inventory):
         repr(found.get("id")),
         reply.exchange,
     )
+    settle(client("agent"), reply)
