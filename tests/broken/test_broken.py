@@ -10,6 +10,7 @@ each item waits for its own run. The detection table goes to reports/broken-serv
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -39,24 +40,26 @@ def params() -> list[object]:
 def runs(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[Detection]]]:
     """One run per server whose test is selected; the slowest (fuzzing) ones start first."""
     selected = selected_rows(request)
+    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="broken") as pool:
-        futures = {
-            row.name: pool.submit(detect, row)
-            for row in sorted(selected, key=lambda row: not row.fuzz)
-        }
+        futures = {row.name: pool.submit(detect, row) for row in sorted(selected, key=by_cost)}
         yield futures
-        done = [future.result() for future in futures.values() if not future.cancelled()]
-    write_reports(done)
+        done = [futures[row.name].result() for row in selected]
+    write_reports(done, time.monotonic() - started, WORKERS)
+
+
+def by_cost(row: Broken) -> bool:
+    return not row.fuzz
 
 
 def selected_rows(request: pytest.FixtureRequest) -> list[Broken]:
-    rows = []
-    for item in request.session.items:
+    """The rows whose items this session runs, in catalogue order, the unbroken server first."""
+    items = request.session.items
+    rows = [UNBROKEN] if any(i.name == "test_the_reference_server_passes" for i in items) else []
+    for item in items:
         callspec = getattr(item, "callspec", None)
         if item.module is request.module and callspec is not None and "row" in callspec.params:
             rows.append(callspec.params["row"])
-    if any(item.name == "test_the_reference_server_passes" for item in request.session.items):
-        rows.append(UNBROKEN)
     return rows
 
 
