@@ -10,12 +10,10 @@ xfail, so the day the suite catches it the row must lose its ``gap``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from conformance.reference import ReferenceApp
-from conformance.reference.app import DEVICE_ATTRIBUTE_ORDER, ApiError, Call
-from conformance.reference.fixtures import ROLE_ADMIN, ROLE_SUPERVISOR, User, load_fixtures
-from conformance.reference.state import Device
+from conformance.reference.app import ApiError
+from conformance.reference.fixtures import ROLE_SUPERVISOR
 
 from .faults import (
     COLLECTIONS,
@@ -23,8 +21,6 @@ from .faults import (
     INTERNAL_ERROR,
     SUCCESS,
     Build,
-    Json,
-    Seen,
     answer,
     drop_attribute,
     each_device,
@@ -38,6 +34,38 @@ from .faults import (
     route,
     set_attribute,
 )
+from .replacements import (
+    ALL_VIEWS,
+    FIXTURE_DEVICES,
+    NO_PERMISSION,
+    anonymous_is_admin,
+    any_password,
+    as_supervisor,
+    capabilities_plus,
+    created_unreadable_by_owner,
+    default_target,
+    deny_naming_devices,
+    drop_last_uri,
+    malformed_is_400,
+    me_devices_all_for_admin,
+    missing_is_forbidden,
+    mode_without_state,
+    next_own_device,
+    objects_without_fields,
+    refuse_every_post,
+    refuse_supervisors,
+    set_status,
+    stand_in_user,
+    swap_code,
+    text_plain,
+    unavailable_is_success,
+    unknown_field_named,
+    unknown_operation,
+    user_field,
+    with_csrf,
+    with_key,
+    without_allow,
+)
 
 
 @dataclass(frozen=True)
@@ -48,185 +76,6 @@ class Broken:
     build: Build
     gap: str | None = None  # why the suite misses this fault today
     fuzz: bool = False  # only the fuzzing phase can see it: run that phase too
-
-
-# --- the few faults that need more than a lambda --------------------------------------------------
-
-FIXTURES = load_fixtures()
-ALL = frozenset({"*"})
-AGENT_DEVICE = next(d.id for d in FIXTURES.devices if d.owner == "agent")
-FIXTURE_DEVICES = frozenset(d.id for d in FIXTURES.devices)
-
-
-def anonymous_is_admin(self: ReferenceApp, request: Any) -> User:
-    if "Authorization" not in request.headers:
-        return next(u for u in self.fixtures.users if u.has_role(ROLE_ADMIN))
-    return ReferenceApp.authenticate(self, request)
-
-
-def malformed_is_400(self: ReferenceApp, request: Any) -> User:
-    header = request.headers.get("Authorization")
-    if header is not None and self.basic_credentials(header) is None:
-        raise ApiError(400, 2, "Malformed Authorization header")
-    return ReferenceApp.authenticate(self, request)
-
-
-def any_password(self: ReferenceApp, request: Any) -> User:
-    credentials = self.basic_credentials(request.headers.get("Authorization", ""))
-    user = self.store.user_by_name(credentials[0]) if credentials else None
-    if user is None:
-        raise self.unauthorized("Access denied")
-    return user
-
-
-def as_supervisor(self: ReferenceApp, call: Call, device_id: str) -> Any:
-    """Runs the operation as if the caller held ROLE_SUPERVISOR."""
-    promoted = replace(call.user, roles=(*call.user.roles, ROLE_SUPERVISOR))
-    return ReferenceApp.operate_my_device(self, replace(call, user=promoted), device_id)
-
-
-def me_devices_all_for_admin(self: ReferenceApp, call: Call) -> Any:
-    if self.is_admin(call.user):
-        return self.collection(call, self.store.devices())
-    return ReferenceApp.list_my_devices(self, call)
-
-
-def refuse_supervisors(handler: str) -> Any:
-    def refuse(self: ReferenceApp, call: Call, **ids: str) -> Any:
-        if call.user.has_role(ROLE_SUPERVISOR):
-            raise self.deny("Supervisors may not do this")
-        return getattr(ReferenceApp, handler)(self, call, **ids)
-
-    return refuse
-
-
-def deny_naming_devices(self: ReferenceApp, message: str) -> ApiError:
-    ids = ", ".join(d.id for d in self.store.devices())
-    return ApiError(403, 5, f"{message} (devices: {ids})")
-
-
-def stand_in_user(self: ReferenceApp, user_id: str) -> User:
-    """An unknown user id gets an empty user instead of a 404."""
-    found = self.store.user_by_id(user_id)
-    return found or replace(self.fixtures.users[0], id=user_id, roles=())
-
-
-def objects_without_fields(self: ReferenceApp, call: Call, devices: list[Device]) -> Any:
-    return ReferenceApp.collection(self, replace(call, fields=call.fields or ALL), devices)
-
-
-def next_own_device(self: ReferenceApp, call: Call, device_id: str) -> Any:
-    owned = self.store.devices_owned_by(call.user.id)
-    ids = [device.id for device in owned]
-    if device_id not in ids:
-        return ReferenceApp.get_my_device(self, call, device_id)
-    return self.single(call, owned[(ids.index(device_id) + 1) % len(owned)])
-
-
-def unknown_field_named(seen: Seen) -> bool:
-    names = {n for value in seen.query.get("fields", []) for n in value.split(",") if n}
-    return bool(names - {"*", *DEVICE_ATTRIBUTE_ORDER})
-
-
-def capabilities_plus(*extra: str, when_offered: str | None = None) -> Any:
-    def capabilities(self: ReferenceApp, device: Device, viewer: User) -> list[str]:
-        found = ReferenceApp.capabilities(self, device, viewer)
-        if when_offered is None or when_offered in found:
-            found += [name for name in extra if name not in found]
-        return found
-
-    return capabilities
-
-
-def drop_last_uri(body: Json) -> None:
-    if body.get("uris"):
-        body["uris"].pop()
-
-
-def mode_without_state(device: Json) -> None:
-    if "supervisorMonitoringState" not in device and "ListenIn" in device.get("capabilities", []):
-        device["supervisorMonitoringMode"] = "AllCalls"
-
-
-def unknown_operation(seen: Seen) -> bool:
-    body = seen.body if isinstance(seen.body, dict) else {}
-    known = ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOn", "ForwardCallsOff")
-    monitoring = ("ListenIn", "BargeIn", "Coach", "CancelSupervisorMonitoring")
-    return route(DEVICE, "POST")(seen) and body.get("operationName") not in known + monitoring
-
-
-def unavailable_is_success(response: Any) -> None:
-    if response.status_code == 400 and b"not available" in response.get_data():
-        response.status_code = 200
-        response.set_data(b'{"statusCode": 0}')
-
-
-def default_target(body: Json) -> None:
-    if body.get("operationName") in ("ListenIn", "BargeIn", "Coach"):
-        body.setdefault("targetDeviceUri", f"http://localhost/api/v2/devices/{AGENT_DEVICE}")
-
-
-def created_unreadable_by_owner(self: ReferenceApp, call: Call, device_id: str) -> Any:
-    if device_id not in FIXTURE_DEVICES:
-        raise ApiError(404, 6, "No such device")
-    return ReferenceApp.get_my_device(self, call, device_id)
-
-
-def status(code: int) -> Any:
-    def change(response: Any) -> None:
-        response.status_code = code
-
-    return change
-
-
-def code(before: int, after: int) -> Any:
-    def change(body: Json) -> None:
-        if body.get("statusCode") == before:
-            body["statusCode"] = after
-
-    return change
-
-
-def with_key(key: str, value: Any) -> Any:
-    return lambda body: body.update({key: value})
-
-
-def user_field(name: str, value: Any) -> Any:
-    def change(body: Json) -> None:
-        if isinstance(body.get("user"), dict):
-            body["user"][name] = value(body["user"].get(name))
-
-    return change
-
-
-def missing_is_forbidden(self: ReferenceApp, device_id: str) -> Device:
-    device = self.store.device(device_id)
-    if device is None:
-        raise ApiError(403, 5, "No permission for this device")
-    return device
-
-
-def text_plain(response: Any) -> None:
-    if response.status_code >= 400:
-        response.content_type = "text/plain; charset=utf-8"
-
-
-def without_allow(self: ReferenceApp, allowed: Any) -> Any:
-    response = ReferenceApp.method_not_allowed(self, allowed)
-    del response.headers["Allow"]
-    return response
-
-
-def with_csrf(app_class: type[ReferenceApp]) -> Build:
-    return lambda: app_class(csrf=True)
-
-
-def refuse_every_post(self: ReferenceApp, request: Any, user: User) -> None:
-    raise ApiError(403, 3, "Missing or wrong X-CSRF-TOKEN header")
-
-
-ALL_VIEWS = route(COLLECTIONS + "|/devices/[^/]+|" + DEVICE, "GET")
-NO_PERMISSION: Json = {"statusCode": 5, "statusMessage": "User does not have permission"}
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -282,7 +131,6 @@ CATALOGUE: tuple[Broken, ...] = (
         "The admin is refused GET /devices.",
         ("DEV-PERM-001",),
         patched(may_list_all_devices=lambda self, user: False),
-        gap="discovery needs GET /devices as the admin: the run stops (exit 3) naming no ID",
     ),
     Broken(
         "supervisor-creates-devices",
@@ -339,8 +187,6 @@ CATALOGUE: tuple[Broken, ...] = (
         "GET /me with a query string is refused with 403.",
         ("DEV-PERM-010",),
         layered(answer(403, NO_PERMISSION, lambda s: s.path == "/me" and bool(s.query))),
-        gap="the 403 is outside the contract for getMe, so check_exchange reports DEV-ENV-004 "
-        "before the policy cell checks DEV-PERM-010",
     ),
     Broken(
         "agent-monitors",
@@ -407,7 +253,7 @@ CATALOGUE: tuple[Broken, ...] = (
         "operations-answer-202",
         "A successful device operation answers HTTP 202.",
         ("DEV-ENV-002",),
-        layered(rewrite_response(status(202), route(DEVICE, "POST"))),
+        layered(rewrite_response(set_status(202), route(DEVICE, "POST"))),
     ),
     Broken(
         "errors-carry-a-trace",
@@ -491,8 +337,6 @@ CATALOGUE: tuple[Broken, ...] = (
         "Device URIs are relative paths.",
         ("DEV-FLD-001",),
         patched(device_uri=lambda self, origin, device_id: f"/api/v2/devices/{device_id}"),
-        gap="`uris` items break the contract's pattern, so check_exchange reports DEV-ENV-004 "
-        "before the case checks DEV-FLD-001",
     ),
     Broken(
         "no-fields-returns-objects",
@@ -527,15 +371,12 @@ CATALOGUE: tuple[Broken, ...] = (
                 else {k: v for k, v in attributes.items() if k in fields}
             )
         ),
-        gap="Device requires `id` in the contract, so check_exchange reports DEV-ENV-004 "
-        "before the case checks DEV-FLD-004: that expectation can never fire",
     ),
     Broken(
         "unknown-field-500",
         "An unknown name in `fields` is answered 500.",
         ("DEV-FLD-005",),
         layered(answer(500, INTERNAL_ERROR, unknown_field_named)),
-        gap="check_exchange reports any 5xx as DEV-HTTP-002 before the case checks DEV-FLD-005",
     ),
     Broken(
         "unknown-field-404",
@@ -556,8 +397,6 @@ CATALOGUE: tuple[Broken, ...] = (
                 {"devices": [self.render_device(device, call.user, call.origin, call.fields)]}
             )
         ),
-        gap="DeviceResult requires `device`, so check_exchange reports DEV-ENV-004 before the "
-        "case checks DEV-FLD-006",
     ),
     Broken(
         "me-device-off-by-one",
@@ -843,7 +682,7 @@ CATALOGUE: tuple[Broken, ...] = (
         "missing-number-code-2",
         "A create without phoneNumber answers statusCode 2, not 1.",
         ("DEV-CRT-001",),
-        layered(rewrite_json(code(1, 2), route(COLLECTIONS, "POST"))),
+        layered(rewrite_json(swap_code(1, 2), route(COLLECTIONS, "POST"))),
     ),
     Broken(
         "create-answers-relative-uri",
@@ -871,7 +710,7 @@ CATALOGUE: tuple[Broken, ...] = (
         "A create with a number in use is answered 400 (statusCode 2), not 403.",
         ("DEV-CRT-004",),
         layered(
-            rewrite_json(code(3, 2), route(COLLECTIONS, "POST")),
+            rewrite_json(swap_code(3, 2), route(COLLECTIONS, "POST")),
             rewrite_response(
                 lambda r: (
                     setattr(r, "status_code", 400) if b'"statusCode": 2' in r.get_data() else None
@@ -922,9 +761,10 @@ CATALOGUE: tuple[Broken, ...] = (
         "GET /me/devices/{id} answers 404 for a device created after start, though listed.",
         ("DEV-FUZZ-002",),
         patched(get_my_device=created_unreadable_by_owner),
-        gap="the linked sequences never create a device (generated phoneNumbers are not valid "
-        "numbers), so the createMyDevice -> getMyDevice link is never followed; DEV-LIST-004 "
-        "sees the fault instead",
+        gap="the linked sequences create devices and follow ReadCreatedDevice into the 404, but "
+        "LinkedSequences.validate_response passes no recorder to case.validate_response, so "
+        "schemathesis's ensure_resource_availability never finds the parent POST; "
+        "DEV-LIST-004 sees the fault instead",
         fuzz=True,
     ),
 )

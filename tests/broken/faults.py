@@ -233,9 +233,8 @@ def each_device(change: Callable[[Json], None]) -> Callable[[Json], None]:
     """Applies ``change`` to every device object of a body (`device` or `devices`)."""
 
     def apply(body: Json) -> None:
-        found = (
-            body.get("devices") if isinstance(body.get("devices"), list) else [body.get("device")]
-        )
+        listed = body.get("devices")
+        found: list[Any] = listed if isinstance(listed, list) else [body.get("device")]
         for device in found:
             if isinstance(device, dict):
                 change(device)

@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -28,8 +29,8 @@ WORKERS = int(os.environ.get("BROKEN_SERVER_WORKERS", "3"))
 UNBROKEN = Broken("reference", "None: the reference server as it is.", (), ReferenceApp, fuzz=True)
 
 
-def params() -> list[object]:
-    found = []
+def params() -> list[Any]:
+    found: list[Any] = []
     for row in CATALOGUE:
         marks = [pytest.mark.xfail(reason=row.gap, strict=True)] if row.gap else []
         found.append(pytest.param(row, id=row.name, marks=marks))
@@ -58,13 +59,19 @@ def selected_rows(request: pytest.FixtureRequest) -> list[Broken]:
     rows = [UNBROKEN] if any(i.name == "test_the_reference_server_passes" for i in items) else []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if item.module is request.module and callspec is not None and "row" in callspec.params:
+        if (
+            getattr(item, "module", None) is request.module
+            and callspec is not None
+            and "row" in callspec.params
+        ):
             rows.append(callspec.params["row"])
     return rows
 
 
 @pytest.mark.parametrize("row", params())
-def test_the_suite_reports_the_planted_fault(row: Broken, runs: dict[str, Future[Detection]]):
+def test_the_suite_reports_the_planted_fault(
+    row: Broken, runs: dict[str, Future[Detection]]
+) -> None:
     """Runs the suite against the broken server; its IDs fail and the run exits non-zero."""
     found = runs[row.name].result()
     assert found.returncode != 0, f"{row.name}: the run passed\n{found.output}"
@@ -74,21 +81,21 @@ def test_the_suite_reports_the_planted_fault(row: Broken, runs: dict[str, Future
     )
 
 
-def test_the_reference_server_passes(runs: dict[str, Future[Detection]]):
+def test_the_reference_server_passes(runs: dict[str, Future[Detection]]) -> None:
     """Runs the suite, fuzzing included, against the unbroken server; nothing fails."""
     found = runs[UNBROKEN.name].result()
     assert found.failed == (), found.output
     assert found.returncode == 0, found.output
 
 
-def test_every_must_has_a_broken_server():
+def test_every_must_has_a_broken_server() -> None:
     """Each MUST of the catalogue is broken by a server or says why none can break it."""
     broken = {req_id for row in CATALOGUE for req_id in row.breaks}
     musts = {req.id for req in catalogue().values() if req.level == "MUST"}
     assert sorted(musts - broken - set(NOT_TESTED)) == []
 
 
-def test_rows_name_known_requirements_once():
+def test_rows_name_known_requirements_once() -> None:
     """Broken servers have unique names and name requirements of the catalogue."""
     names = [row.name for row in CATALOGUE]
     assert len(names) == len(set(names))
