@@ -37,31 +37,56 @@ def params() -> list[Any]:
     return found
 
 
+class Runs:
+    """Runs of the suite, WORKERS at a time, each started at the latest when a test asks."""
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self.pool = pool
+        self.futures: dict[str, Future[Detection]] = {}
+
+    def start(self, row: Broken) -> Future[Detection]:
+        if row.name not in self.futures:
+            self.futures[row.name] = self.pool.submit(detect, row)
+        return self.futures[row.name]
+
+    def result(self, row: Broken) -> Detection:
+        return self.start(row).result()
+
+
 @pytest.fixture(scope="module")
-def runs(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[Detection]]]:
-    """One run per server whose test is selected; the slowest (fuzzing) ones start first."""
-    selected = selected_rows(request)
+def runs(request: pytest.FixtureRequest) -> Iterator[Runs]:
+    """Starts every selected run up front, the slowest (fuzzing) first. Under xdist a worker
+    cannot know which items it will get, so each test starts its own run there (and each
+    worker's report holds only its own runs)."""
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="broken") as pool:
-        futures = {row.name: pool.submit(detect, row) for row in sorted(selected, key=by_cost)}
-        yield futures
-        done = [futures[row.name].result() for row in selected]
-    write_reports(done, time.monotonic() - started, WORKERS)
+        found = Runs(pool)
+        if not hasattr(request.config, "workerinput"):
+            for row in sorted(selected_rows(request), key=by_cost):
+                found.start(row)
+        yield found
+        done = [future.result() for future in found.futures.values()]
+    write_reports(sorted(done, key=catalogue_order), time.monotonic() - started, WORKERS)
 
 
 def by_cost(row: Broken) -> bool:
     return not row.fuzz
 
 
+def catalogue_order(found: Detection) -> int:
+    names = [UNBROKEN.name, *(row.name for row in CATALOGUE)]
+    return names.index(found.name)
+
+
 def selected_rows(request: pytest.FixtureRequest) -> list[Broken]:
-    """The rows whose items this session runs, in catalogue order, the unbroken server first."""
+    """The rows whose items this session runs, the unbroken server first."""
     items = request.session.items
     rows = [UNBROKEN] if any(i.name == "test_the_reference_server_passes" for i in items) else []
     for item in items:
         callspec = getattr(item, "callspec", None)
         if (
             getattr(item, "module", None) is request.module
-            and callspec is not None
+            and callspec
             and "row" in callspec.params
         ):
             rows.append(callspec.params["row"])
@@ -69,11 +94,9 @@ def selected_rows(request: pytest.FixtureRequest) -> list[Broken]:
 
 
 @pytest.mark.parametrize("row", params())
-def test_the_suite_reports_the_planted_fault(
-    row: Broken, runs: dict[str, Future[Detection]]
-) -> None:
+def test_the_suite_reports_the_planted_fault(row: Broken, runs: Runs) -> None:
     """Runs the suite against the broken server; its IDs fail and the run exits non-zero."""
-    found = runs[row.name].result()
+    found = runs.result(row)
     assert found.returncode != 0, f"{row.name}: the run passed\n{found.output}"
     assert not found.missed, (
         f"{row.name} ({row.fault}): {', '.join(found.missed)} did not fail; "
@@ -81,9 +104,9 @@ def test_the_suite_reports_the_planted_fault(
     )
 
 
-def test_the_reference_server_passes(runs: dict[str, Future[Detection]]) -> None:
+def test_the_reference_server_passes(runs: Runs) -> None:
     """Runs the suite, fuzzing included, against the unbroken server; nothing fails."""
-    found = runs[UNBROKEN.name].result()
+    found = runs.result(UNBROKEN)
     assert found.failed == (), found.output
     assert found.returncode == 0, found.output
 
