@@ -97,7 +97,7 @@ def markdown(found: list[Detection], wall: float, workers: int) -> str:
         "# Broken servers: does the suite catch each planted fault?",
         "",
         f"{caught} of {len(broken)} broken servers caught under the requirements they break; "
-        f"{len(gaps)} known gaps. The unbroken reference server: "
+        f"{len(gaps)} known gap{'' if len(gaps) == 1 else 's'}. The unbroken reference server: "
         f"{unbroken[0] if unbroken else 'not run'}.",
         f"{len(found)} runs in {wall:.0f} s, {workers} at a time "
         f"(their own times add up to {sum(d.seconds for d in found):.0f} s).",
