@@ -170,7 +170,8 @@ def case_identity(item: pytest.Item) -> str | None:
     return str(marker.args[0]) if marker else None
 
 
-@pytest.hookimpl(wrapper=True)
+# Outermost (tryfirst): its code after `yield` runs last, after schemathesis has shaped the report.
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
@@ -205,6 +206,12 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
             verdict = "warning"
             report.outcome = "passed"
             report.user_properties.append(("message", str(failure)))
+    elif report.failed and report.when == "call" and case_requirement(item).startswith("DEV-FUZZ"):
+        # schemathesis's own account (check, received, documented, curl) under the requirement,
+        # without the exception-group traceback around it.
+        verdict = "fail"
+        req = requirement(case_requirement(item))
+        report.longrepr = f"{req.id} ({req.level}): {req.text}\n{failure}"
     elif report.failed:
         verdict = "fail" if report.when == "call" else "error"
     report.user_properties.append(("verdict", verdict))

@@ -115,7 +115,14 @@ def linked_machine(
             return {"base_url": target.base_url, "session": session, "timeout": target.timeout}
 
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-            case.validate_response(response, excluded_checks=excluded, transport_kwargs=kwargs)
+            # The recorder lets the stateful checks (ensure_resource_availability,
+            # use_after_free) find the create a later read depends on.
+            case.validate_response(
+                response,
+                excluded_checks=excluded,
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
 
     return LinkedSequences
 

@@ -761,10 +761,6 @@ CATALOGUE: tuple[Broken, ...] = (
         "GET /me/devices/{id} answers 404 for a device created after start, though listed.",
         ("DEV-FUZZ-002",),
         patched(get_my_device=created_unreadable_by_owner),
-        gap="the linked sequences create devices and follow ReadCreatedDevice into the 404, but "
-        "LinkedSequences.validate_response passes no recorder to case.validate_response, so "
-        "schemathesis's ensure_resource_availability never finds the parent POST; "
-        "DEV-LIST-004 sees the fault instead",
         fuzz=True,
     ),
 )
