@@ -28,6 +28,9 @@ schema.config.generation.update(
     deterministic=True,
     database="none",
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+    # Domain decision: "Unknown query parameters are ignored ... so a fuzzer must not call
+    # accepting them a failure". A request that only adds one is not invalid.
+    allow_extra_parameters=False,
 )
 
 # Whether valid input is accepted depends on what no schema holds: the device's state (an
