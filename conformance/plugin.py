@@ -207,14 +207,35 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
             report.outcome = "passed"
             report.user_properties.append(("message", str(failure)))
     elif report.failed and report.when == "call" and case_requirement(item).startswith("DEV-FUZZ"):
-        # schemathesis's own account (check, received, documented, curl) under the requirement,
-        # without the exception-group traceback around it.
         verdict = "fail"
-        req = requirement(case_requirement(item))
-        report.longrepr = f"{req.id} ({req.level}): {req.text}\n{failure}"
+        report.longrepr = fuzz_failure(item, failure)
     elif report.failed:
         verdict = "fail" if report.when == "call" else "error"
     report.user_properties.append(("verdict", verdict))
+
+
+def fuzz_failure(item: pytest.Item, failure: BaseException | None) -> str:
+    """schemathesis's own account (check, received, documented, curl) under the requirement,
+    without the exception-group traceback around it."""
+    req = requirement(case_requirement(item))
+    text = f"{req.id} ({req.level}): {req.text}\n{failure}"
+    identity = case_identity(item)
+    if identity:
+        # Reproduction lines name the credentials' variable, as every other failure does.
+        text = text.replace("-H 'Authorization: [Filtered]'", f'-u "${env_var(identity)}"')
+    return text
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_exception_interact(
+    node: pytest.Item | pytest.Collector, call: pytest.CallInfo[Any], report: Any
+) -> None:
+    # schemathesis rewrites a failure's text here, after the verdict was recorded; the terminal
+    # shows the same account as the reports.
+    if isinstance(node, pytest.Item) and case_requirement(node).startswith("DEV-FUZZ"):
+        failure = call.excinfo.value if call.excinfo else None
+        if report.failed and not isinstance(failure, RequirementFailure):
+            report.longrepr = fuzz_failure(node, failure)
 
 
 def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
