@@ -4,26 +4,11 @@ the suite: `pytest conformance --base-url <printed URL> --writes all` with the p
 
 from __future__ import annotations
 
-import argparse
-import signal
 import sys
-import threading
 
-from conformance.reference.__main__ import port_number
+from tests.by_hand import parse, until_stopped
 
 from .table import BY_NAME, VARIANTS, Running, running
-
-
-def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m tests.variants", description=__doc__)
-    parser.add_argument("name", nargs="?", help="the variant to serve")
-    parser.add_argument("--list", action="store_true", help="list the variants")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=port_number, default=8080, help="0 picks a free port")
-    args = parser.parse_args(argv)
-    if not args.list and not args.name:
-        parser.error("give a variant's NAME, or --list")
-    return args
 
 
 def list_variants() -> None:
@@ -45,16 +30,15 @@ def describe(name: str, served: Running) -> None:
 def serve_one(name: str, host: str, port: int) -> None:
     if name not in BY_NAME:
         sys.exit(f"no variant named {name!r}; see --list")
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
     with running(BY_NAME[name], host, port) as served:
         describe(name, served)
-        stop.wait()
+        until_stopped()
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(sys.argv[1:] if argv is None else argv)
+    args = parse(
+        sys.argv[1:] if argv is None else argv, "python -m tests.variants", "variant", __doc__
+    )
     if args.list:
         list_variants()
     else:
