@@ -81,6 +81,8 @@ def is_conformance_run(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not is_conformance_run(config):
         return
+    # Both are read when the fuzzing module is imported (schemathesis settings are set there).
+    os.environ["DEVICES_API_WRITES"] = write_level(config)
     examples = config.getoption("fuzz_examples")
     if examples is not None:
         # Read when the fuzzing module is imported (schemathesis settings are set there).

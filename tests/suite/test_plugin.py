@@ -62,3 +62,25 @@ def test_an_identity_without_credentials_is_skipped_visibly() -> None:
     assert run.returncode == 0, run.output[-2000:]
     assert "no credentials for supervisor" in run.output
     assert "DEVICES_API_SUPERVISOR" in run.output
+
+
+class MethodLog:
+    """Wraps an app and notes the method of every request it receives."""
+
+    def __init__(self, app: ReferenceApp) -> None:
+        self.app = app
+        self.methods: list[str] = []
+
+    def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
+        self.methods.append(environ["REQUEST_METHOD"])
+        return self.app(environ, start_response)
+
+
+def test_a_read_only_run_sends_only_gets() -> None:
+    """With --writes none (the default against --base-url) every request is a GET."""
+    app = MethodLog(ReferenceApp())
+    with served(app) as url:
+        run = run_suite(url, "--writes", "none")
+    assert run.returncode == 0, run.output[-2000:]
+    assert app.methods, "no request reached the server"
+    assert set(app.methods) == {"GET"}, sorted(set(app.methods))
