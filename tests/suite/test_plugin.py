@@ -70,9 +70,12 @@ class MethodLog:
     def __init__(self, app: ReferenceApp) -> None:
         self.app = app
         self.methods: list[str] = []
+        self.posts: list[str] = []
 
     def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
         self.methods.append(environ["REQUEST_METHOD"])
+        if environ["REQUEST_METHOD"] == "POST":
+            self.posts.append(environ["PATH_INFO"])
         return self.app(environ, start_response)
 
 
@@ -84,3 +87,18 @@ def test_a_read_only_run_sends_only_gets() -> None:
     assert run.returncode == 0, run.output[-2000:]
     assert app.methods, "no request reached the server"
     assert set(app.methods) == {"GET"}, sorted(set(app.methods))
+
+
+def test_a_reversible_run_creates_nothing() -> None:
+    """With --writes reversible the only POSTs are device operations, no device is new, and
+    every device ends as it started: each case undid what it changed."""
+    app = MethodLog(ReferenceApp())
+    before = set(app.app.store.devices())
+    with served(app) as url:
+        run = run_suite(url, "--writes", "reversible")
+    assert run.returncode == 0, run.output[-2000:]
+    assert app.posts, "no operation was sent"
+    creates = [path for path in app.posts if path.rstrip("/").endswith("/devices")]
+    assert not creates, creates
+    after = set(app.app.store.devices())
+    assert after == before, sorted(d.id for d in after ^ before)
