@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conformance.client import PACER
+from conformance.client import PACER, WRITES
 from conformance.contract import requirement
 from conformance.failures import RequirementFailure
 from conformance.results import Results
@@ -25,6 +25,8 @@ RESULTS_KEY = pytest.StashKey[Results]()
 CREDENTIALS_KEY = pytest.StashKey[dict[str, Credentials]]()
 # pytest_runtest_logreport receives no config; the session's results are reached from here.
 RESULTS: dict[str, Results] = {}
+# How many entries of client.WRITES earlier reports already carry.
+WRITES_NOTED = [0]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -181,9 +183,18 @@ def pytest_runtest_makereport(
     marker = item.get_closest_marker("requirement")
     if marker is None or RESULTS_KEY not in item.config.stash:
         return report
+    note_writes(report)
     if report.when == "call" or (report.when == "setup" and not report.passed):
         judge(item, call, report)
     return report
+
+
+def note_writes(report: pytest.TestReport) -> None:
+    """The writes this phase sent, on its report: they reach the controller from xdist workers
+    too, and the report tells an operator what the run touched."""
+    if len(WRITES) > WRITES_NOTED[0]:
+        report.user_properties = [*report.user_properties, ("writes", WRITES[WRITES_NOTED[0] :])]
+        WRITES_NOTED[0] = len(WRITES)
 
 
 def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:

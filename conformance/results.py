@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from conformance.client import WRITES
 from conformance.contract import catalogue, requirement, spec_digest
 from conformance.report import html, matrix
 
@@ -75,10 +74,14 @@ class Results:
         self.started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self.outcomes: list[Outcome] = []
         self.aborted: str | None = None
+        self.writes: list[str] = []
         self.fuzzing_started = False
         self.config: Any = None
 
     def add(self, report: pytest.TestReport) -> None:
+        for name, value in report.user_properties:
+            if name == "writes" and isinstance(value, list):
+                self.writes.extend(str(write) for write in value)
         outcome = from_report(report)
         if outcome is not None:
             self.outcomes.append(outcome)
@@ -146,7 +149,7 @@ class Results:
             "spec_sha256": spec_digest(),
             "started": self.started,
             "aborted": self.aborted,
-            "writes": list(WRITES),
+            "writes": self.writes,
             "totals": {level: dict(counts) for level, counts in totals.items()},
             "requirements": [asdict(s) for s in statuses],
             "cases": [asdict(o) for o in self.outcomes],
