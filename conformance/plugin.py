@@ -251,15 +251,27 @@ def pytest_exception_interact(
             report.longrepr = fuzz_failure(node, failure)
 
 
+# The phases of generated requests, by the test function that runs each, and what to say once
+# when it begins: together they are the longest part of a run.
+PHASES = {
+    "test_generated_requests_conform": "Generated requests (schemathesis: examples, coverage, "
+    "fuzzing) begin, per operation and identity.",
+    "test_linked_sequences_conform": "Linked sequences (schemathesis stateful: create, read, "
+    "operate, read) begin.",
+}
+
+
 def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
-    """Say once when the generated requests begin: they are the longest phase of a run."""
     results = RESULTS.get("current")
-    if results is not None and "test_fuzz.py" in nodeid and not results.fuzzing_started:
-        results.fuzzing_started = True
-        reporter = results.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line("")
-            reporter.write_line("Generated requests (schemathesis) begin: the longest phase.")
+    if results is None:
+        return
+    for function, line in PHASES.items():
+        if f"::{function}[" in nodeid and function not in results.phases_started:
+            results.phases_started.add(function)
+            reporter = results.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line("")
+                reporter.write_line(line)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -75,7 +75,7 @@ class Results:
         self.outcomes: list[Outcome] = []
         self.aborted: str | None = None
         self.writes: list[str] = []
-        self.fuzzing_started = False
+        self.phases_started: set[str] = set()
         self.config: Any = None
 
     def add(self, report: pytest.TestReport) -> None:
