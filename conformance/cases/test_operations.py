@@ -13,6 +13,7 @@ from conformance.devices_state import MONITORING, DeviceState, operate, read_dev
 from conformance.failures import expect
 from conformance.inventory import Inventory
 from conformance.steps import expect_status, get, uris
+from conformance.validation import check_exchange
 
 pytestmark = pytest.mark.writes("reversible")
 
@@ -153,8 +154,6 @@ def test_a_missing_or_unknown_operation_is_refused(body, own_device):
     caller, device_id = own_device("agent")
     before, _ = state_of(caller, device_id)
     reply = caller.post(f"/me/devices/{device_id}", body)
-    from conformance.validation import check_exchange
-
     check_exchange(reply, caller.target.base_url)
     expect(reply.status == 400, "DEV-OPS-004", "HTTP 400", reply.describe(), reply)
     after, _ = state_of(caller, device_id)
