@@ -3,7 +3,7 @@ satisfy, and read the parts of the body a case is about."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,3 +97,15 @@ def device(reply: Reply, req_id: str = "DEV-FLD-006") -> dict[str, Any]:
             req_id, "the device under `device`", f"members {sorted(reply.body)}", reply.exchange
         )
     return dict(found)
+
+
+def expect_no_new_device(
+    client: Callable[[str], Client], before: set[str], req_id: str, exchange: Exchange
+) -> None:
+    """A refused create leaves GET /devices as it was."""
+    after = all_ids(client)
+    expect(after == before, req_id, "no new device", f"new {sorted(after - before)}", exchange)
+
+
+def all_ids(client: Callable[[str], Client]) -> set[str]:
+    return {d["id"] for d in devices(get(client("admin"), "/devices", {"fields": "id"}))}

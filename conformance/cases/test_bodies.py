@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.cases.test_create import all_ids
 from conformance.client import Client
 from conformance.devices_state import DeviceState, read_device, restore
 from conformance.failures import expect
 from conformance.inventory import Inventory
+from conformance.steps import all_ids, expect_no_new_device
 from conformance.validation import check_exchange
 
 OPERATION_BODIES = {
@@ -68,7 +68,4 @@ def test_an_invalid_device_is_refused(name, client: Callable[[str], Client]):
     exchange = caller.post_bytes("/me/devices", CREATE_BODIES[name])
     check_exchange(exchange, caller.target.base_url)
     expect(exchange.status == 400, "DEV-HTTP-005", "HTTP 400", exchange.describe(), exchange)
-    after = all_ids(client)
-    expect(
-        after == before, "DEV-HTTP-005", "no new device", f"new {sorted(after - before)}", exchange
-    )
+    expect_no_new_device(client, before, "DEV-HTTP-005", exchange)

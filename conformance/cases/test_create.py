@@ -3,7 +3,6 @@ cannot be undone: these cases run only with --writes all, and use the reserved n
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +10,16 @@ import pytest
 from conformance.client import Client, api_path
 from conformance.failures import expect
 from conformance.inventory import Inventory
-from conformance.steps import Reply, device, devices, expect_status, get, post
+from conformance.steps import (
+    Reply,
+    all_ids,
+    device,
+    devices,
+    expect_no_new_device,
+    expect_status,
+    get,
+    post,
+)
 
 pytestmark = pytest.mark.writes("all")
 
@@ -27,10 +35,6 @@ def endpoint(template: str, inventory: Inventory) -> str:
 
 def endpoint_params() -> list[Any]:
     return [pytest.param(who, path, id=path) for who, path in ENDPOINTS]
-
-
-def all_ids(client: Callable[[str], Client]) -> set[str]:
-    return {d["id"] for d in devices(get(client("admin"), "/devices", {"fields": "id"}))}
 
 
 def read_created(caller: Client, reply: Reply, req_id: str) -> dict[str, Any]:
@@ -58,14 +62,7 @@ def test_a_device_without_phone_number_is_refused(identity, template, body, clie
         f"{reply.body.get('statusCode')}",
         reply.exchange,
     )
-    after = all_ids(client)
-    expect(
-        after == before,
-        "DEV-CRT-001",
-        "no new device",
-        f"new {sorted(after - before)}",
-        reply.exchange,
-    )
+    expect_no_new_device(client, before, "DEV-CRT-001", reply.exchange)
 
 
 @pytest.mark.requirement("DEV-CRT-002")
@@ -120,14 +117,7 @@ def test_a_number_in_use_is_refused(identity, template, client, inventory):
         client(identity), endpoint(template, inventory), {"phoneNumber": existing["phoneNumber"]}
     )
     expect_status(reply, {403}, "DEV-CRT-004", f"a create with {existing['phoneNumber']}, in use")
-    after = all_ids(client)
-    expect(
-        after == before,
-        "DEV-CRT-004",
-        "no new device",
-        f"new {sorted(after - before)}",
-        reply.exchange,
-    )
+    expect_no_new_device(client, before, "DEV-CRT-004", reply.exchange)
 
 
 @pytest.mark.requirement("DEV-CRT-005")
