@@ -3,6 +3,7 @@ capabilities), and the monitoring attributes that go with them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from conformance.client import Exchange
@@ -29,40 +30,74 @@ def contradictions(device: dict[str, Any]) -> list[str]:
     return found
 
 
-def check_capabilities(
-    device: dict[str, Any], viewer_roles: frozenset[str], exchange: Exchange, *, full: bool
+def offered(device: dict[str, Any]) -> set[str] | None:
+    capabilities = device.get("capabilities")
+    return set(map(str, capabilities)) if isinstance(capabilities, list) else None
+
+
+def where(device: dict[str, Any], shown: set[str]) -> str:
+    return f"device {device['id']} capabilities {sorted(shown)}"
+
+
+# Each check reads a whole view of the device (fields=* or none), where an absent attribute is
+# absent, not left out by a projection.
+
+
+def check_state_contradictions(
+    device: dict[str, Any], viewer_roles: frozenset[str], exchange: Exchange
 ) -> None:
-    """`full`: the object is a whole view (fields=* or none), so absent attributes are absent."""
-    if not isinstance(device.get("capabilities"), list):
+    """DEV-CAP-001."""
+    shown = offered(device)
+    if shown is None:
         return
-    offered = set(device["capabilities"])
-    where = f"device {device['id']} capabilities {sorted(offered)}"
-    if full:
-        found = contradictions(device)
-        expect(
-            not found,
-            "DEV-CAP-001",
-            "no capability the state rules out",
-            f"{where}: {found}",
-            exchange,
-        )
-    if "ROLE_SUPERVISOR" not in viewer_roles:
-        shown = sorted(offered & SUPERVISOR_CAPABILITIES)
-        expect(
-            not shown,
-            "DEV-CAP-002",
-            "no supervisor capability for a viewer without ROLE_SUPERVISOR",
-            f"{where}: {shown}",
-            exchange,
-        )
-    if full:
-        expect(
-            "CancelSupervisorMonitoring" not in offered or MONITORING[0] in device,
-            "DEV-CAP-003",
-            "CancelSupervisorMonitoring only while monitoring",
-            f"{where} with no supervisorMonitoringState",
-            exchange,
-        )
+    found = contradictions(device)
+    expect(
+        not found,
+        "DEV-CAP-001",
+        "no capability the state rules out",
+        f"{where(device, shown)}: {found}",
+        exchange,
+    )
+
+
+def check_supervisor_only(
+    device: dict[str, Any], viewer_roles: frozenset[str], exchange: Exchange
+) -> None:
+    """DEV-CAP-002."""
+    shown = offered(device)
+    if shown is None or "ROLE_SUPERVISOR" in viewer_roles:
+        return
+    supervisor = sorted(shown & SUPERVISOR_CAPABILITIES)
+    expect(
+        not supervisor,
+        "DEV-CAP-002",
+        "no supervisor capability for a viewer without ROLE_SUPERVISOR",
+        f"{where(device, shown)}: {supervisor}",
+        exchange,
+    )
+
+
+def check_cancel_only_while_monitoring(
+    device: dict[str, Any], viewer_roles: frozenset[str], exchange: Exchange
+) -> None:
+    """DEV-CAP-003."""
+    shown = offered(device)
+    if shown is None:
+        return
+    expect(
+        "CancelSupervisorMonitoring" not in shown or MONITORING[0] in device,
+        "DEV-CAP-003",
+        "CancelSupervisorMonitoring only while monitoring",
+        f"{where(device, shown)} with no supervisorMonitoringState",
+        exchange,
+    )
+
+
+CAPABILITY_CHECKS: dict[str, Callable[[dict[str, Any], frozenset[str], Exchange], None]] = {
+    "DEV-CAP-001": check_state_contradictions,
+    "DEV-CAP-002": check_supervisor_only,
+    "DEV-CAP-003": check_cancel_only_while_monitoring,
+}
 
 
 def check_monitoring_attributes(device: dict[str, Any], exchange: Exchange) -> None:
