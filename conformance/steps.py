@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.client import Client, Exchange
+from conformance.client import Client, Exchange, api_path
 from conformance.failures import RequirementFailure, expect
 from conformance.validation import check_exchange
 
@@ -109,3 +109,19 @@ def expect_no_new_device(
 
 def all_ids(client: Callable[[str], Client]) -> set[str]:
     return {d["id"] for d in devices(get(client("admin"), "/devices", {"fields": "id"}))}
+
+
+def follow_uri(caller: Client, uri: str, req_id: str, exchange: Exchange) -> dict[str, Any]:
+    """GET an absolute device URI the server gave, on the target the suite was given, as the
+    same caller, with every field; the device it names."""
+    path = api_path(uri, caller.target.base_url)
+    expect(path, req_id, "an absolute URI under the API's base path", repr(uri), exchange)
+    reply = get(caller, str(path), {"fields": "*"})
+    expect(
+        reply.ok,
+        req_id,
+        f"{uri} resolves for the same caller",
+        reply.exchange.describe(),
+        reply.exchange,
+    )
+    return device(reply, req_id)

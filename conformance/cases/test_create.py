@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from conformance.client import Client, api_path
+from conformance.client import Client
 from conformance.failures import expect
 from conformance.inventory import Inventory
 from conformance.steps import (
     Reply,
     all_ids,
-    device,
     devices,
     expect_no_new_device,
     expect_status,
+    follow_uri,
     get,
     post,
 )
@@ -38,13 +38,7 @@ def endpoint_params() -> list[Any]:
 
 
 def read_created(caller: Client, reply: Reply, req_id: str) -> dict[str, Any]:
-    uri = reply.body.get("uri")
-    path = api_path(str(uri), caller.target.base_url)
-    expect(
-        path, req_id, "an absolute uri under the API's base path", f"uri {uri!r}", reply.exchange
-    )
-    alone = get(caller, str(path), {"fields": "*"})
-    return device(alone, req_id)
+    return follow_uri(caller, str(reply.body.get("uri")), req_id, reply.exchange)
 
 
 @pytest.mark.requirement("DEV-CRT-001")

@@ -18,12 +18,13 @@ from conformance.numbers_pool import NumberPool
 from conformance.target import Target
 
 DEFAULT_EXAMPLES = 15
+FUZZ_EXAMPLES = int(os.environ.get("DEVICES_API_FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
 FUZZ_IDENTITIES = ("admin", "supervisor", "agent")
 
 # config=Config(): no schemathesis.toml of the target's repository changes the verdicts.
 schema = schemathesis.openapi.from_path(SPEC_PATH, config=schemathesis.Config())
 schema.config.generation.update(
-    max_examples=int(os.environ.get("DEVICES_API_FUZZ_EXAMPLES", DEFAULT_EXAMPLES)),
+    max_examples=FUZZ_EXAMPLES,
     # The gate gives the same verdict on every run: derandomized, no example database.
     deterministic=True,
     database="none",
@@ -97,7 +98,7 @@ def test_linked_sequences_conform(identity, target, inventory, fuzz_session, req
     machine = linked_machine(scope, target, authorization, fuzz_session, pool)
     machine.run(
         settings=hypothesis.settings(
-            max_examples=int(os.environ.get("DEVICES_API_FUZZ_EXAMPLES", DEFAULT_EXAMPLES)),
+            max_examples=FUZZ_EXAMPLES,
             stateful_step_count=5,
             derandomize=True,
             database=None,

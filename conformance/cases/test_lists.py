@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from conformance.client import Client, api_path
 from conformance.failures import expect
-from conformance.steps import device, devices, get, uris
+from conformance.steps import devices, follow_uri, get, uris
 
 
 def comparable(found: dict[str, Any]) -> dict[str, Any]:
@@ -18,20 +17,6 @@ def comparable(found: dict[str, Any]) -> dict[str, Any]:
     if isinstance(copy.get("capabilities"), list):
         copy["capabilities"] = sorted(map(str, copy["capabilities"]))
     return copy
-
-
-def resolve(caller: Client, uri: str, req_id: str, exchange: Any) -> dict[str, Any]:
-    path = api_path(uri, caller.target.base_url)
-    expect(path, req_id, "an absolute URI under the API's base path", repr(uri), exchange)
-    reply = get(caller, str(path), {"fields": "*"})
-    expect(
-        reply.ok,
-        req_id,
-        f"{uri} resolves for the same caller",
-        reply.exchange.describe(),
-        reply.exchange,
-    )
-    return device(reply, req_id)
 
 
 @pytest.mark.requirement("DEV-LIST-001")
@@ -87,7 +72,7 @@ def test_every_uri_in_a_list_resolves_to_its_device(identity, path, client):
     listed = get(caller, path)
     by_id = {d["id"] for d in devices(get(caller, path, {"fields": "id"}), "DEV-LIST-003")}
     for uri in uris(listed, "DEV-LIST-003"):
-        found = resolve(caller, uri, "DEV-LIST-003", listed.exchange)
+        found = follow_uri(caller, uri, "DEV-LIST-003", listed.exchange)
         expect(
             found.get("id") in by_id and str(found.get("id")) in uri,
             "DEV-LIST-003",
