@@ -256,8 +256,8 @@ def pytest_exception_interact(
 PHASES = {
     "test_generated_requests_conform": "Generated requests (schemathesis: examples, coverage, "
     "fuzzing) begin, per operation and identity.",
-    "test_linked_sequences_conform": "Linked sequences (schemathesis stateful: create, read, "
-    "operate, read) begin.",
+    "test_linked_sequences_conform": "Linked sequences (schemathesis stateful: read yourself, "
+    "create and read back) begin.",
 }
 
 
