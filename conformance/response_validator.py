@@ -1,0 +1,131 @@
+"""openapi-core's OpenAPI 3.1 response validator, with the work that depends only on the
+contract done once per process instead of once per response.
+
+Profiling the per-response validation (benchmarks/run.py, section 2) found three costs that
+never change between responses: matching the URL against every path template, rebuilding a
+jsonschema validator (a deep copy of the format checker included) for the same schema, and
+deserialising documented-but-absent response headers only to learn they are absent. The
+verdicts stay openapi-core's: the same schemas, the same error classes, the same messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from jsonschema_path import SchemaPath
+from openapi_core.protocols import Request
+from openapi_core.templating.datatypes import TemplateResult
+from openapi_core.templating.paths.datatypes import PathOperationServer
+from openapi_core.templating.paths.parsers import PathParser
+from openapi_core.templating.responses.finders import ResponseFinder
+from openapi_core.validation.response.exceptions import MissingHeader, MissingRequiredHeader
+from openapi_core.validation.response.validators import V31ResponseValidator
+from openapi_core.validation.schemas import oas31_schema_validators_factory
+from openapi_core.validation.schemas.datatypes import FormatValidatorsDict
+from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFactory
+from openapi_core.validation.schemas.validators import SchemaValidator
+
+
+class ReusedSchemaValidators(DialectSchemaValidatorsFactory):
+    """Hands out one validator per schema location: a SchemaValidator keeps no state between
+    `validate` calls, so building it again for every response only costs time."""
+
+    def __init__(self, factory: DialectSchemaValidatorsFactory) -> None:
+        super().__init__(
+            factory.schema_validator_cls,
+            factory.default_jsonschema_dialect_id,
+            factory.format_checker,
+        )
+        self.built: dict[tuple[Any, ...], SchemaValidator] = {}
+
+    def create(
+        self,
+        spec: SchemaPath,
+        schema: SchemaPath,
+        format_validators: FormatValidatorsDict | None = None,
+        extra_format_validators: FormatValidatorsDict | None = None,
+        forbid_unspecified_additional_properties: bool = False,
+        enforce_properties_required: bool = False,
+    ) -> SchemaValidator:
+        flags = (forbid_unspecified_additional_properties, enforce_properties_required)
+        build = partial(super().create, spec, schema, format_validators, extra_format_validators)
+        if format_validators or extra_format_validators:
+            return build(*flags)  # not hashable; the contract declares no custom formats
+        key = (schema.parts, flags)
+        if key not in self.built:
+            self.built[key] = build(*flags)
+        return self.built[key]
+
+
+class ContractResponseValidator(V31ResponseValidator):
+    schema_validators_factory = ReusedSchemaValidators(oas31_schema_validators_factory)
+
+    def __init__(self, spec: SchemaPath, **options: Any) -> None:
+        super().__init__(spec, **options)
+        self.templates = anchored_templates(spec)
+        self.responses: dict[tuple[Any, ...], SchemaPath] = {}
+        self.required_headers: dict[tuple[Any, ...], bool] = {}
+
+    def _find_path(self, request: Request) -> PathOperationServer:
+        """The one path template the URL matches, anchored at the contract's server; anything
+        else (no match, several, an undocumented method) goes to openapi-core's own finder so
+        that its errors read as they always do."""
+        method = request.method.lower()
+        found = [
+            (template, match)
+            for template, parser in self.templates
+            if (match := parser.parse(request.path)) is not None
+        ]
+        if len(found) != 1:
+            return super()._find_path(request)
+        template, match = found[0]
+        path = self.spec / "paths" / template
+        if method not in path:
+            return super()._find_path(request)
+        server = self.spec / "servers" / 0
+        return PathOperationServer(
+            path,
+            path / method,
+            server,
+            TemplateResult(template, match.named),
+            TemplateResult(str(server["url"]), {}),
+        )
+
+    def _find_operation_response(self, status_code: int, operation: SchemaPath) -> SchemaPath:
+        key = (operation.parts, status_code)
+        if key not in self.responses:
+            finder = ResponseFinder(operation / "responses")
+            self.responses[key] = finder.find(str(status_code))
+        return self.responses[key]
+
+    def _get_header(self, headers: Mapping[str, Any], name: str, header: SchemaPath) -> Any:
+        # What openapi-core concludes for an absent header, without building a deserialiser
+        # to find the KeyError first. Response headers here are case-insensitive (werkzeug).
+        if name not in headers:
+            if self.header_required(header):
+                raise MissingRequiredHeader(name)
+            raise MissingHeader(name)
+        return super()._get_header(headers, name, header)
+
+    def header_required(self, header: SchemaPath) -> bool:
+        if header.parts not in self.required_headers:
+            required = (header / "required").read_bool(default=False)
+            self.required_headers[header.parts] = bool(required)
+        return self.required_headers[header.parts]
+
+
+def anchored_templates(spec: SchemaPath) -> list[tuple[str, PathParser]]:
+    """Each path template behind the contract's server path, matched whole, with openapi-core's
+    own template syntax (`{id}` takes any run of characters but `/`)."""
+    servers = spec.get("servers", None)
+    if not servers or len(list(servers)) != 1:
+        return []  # several servers: leave the choice to openapi-core
+    server_path = str((spec / "servers" / 0)["url"]).rstrip("/")
+    if "://" in server_path or "{" in server_path:
+        return []
+    return [
+        (template, PathParser(server_path + template, pre_expression="^", post_expression="$"))
+        for template, _ in (spec / "paths").str_items()
+    ]
