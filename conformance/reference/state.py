@@ -289,7 +289,7 @@ class Store:
 
     def create_device(self, new: NewDevice, owner: User | None = None) -> Device:
         """Adds a device, assigned to ``owner`` when given; a number in use is refused."""
-        if owner is not None and not owner.has_role(ROLE_AGENT):
+        if owner is not None and not self.may_own(owner):
             raise Rejected(INVALID_PARAMETER, f"user {owner.id} does not hold {ROLE_AGENT}")
         device = Device(
             id=str(uuid.uuid4()),
@@ -307,6 +307,11 @@ class Store:
                 raise Rejected(FORBIDDEN, f"phone number {new.phone_number} is already in use")
             self._devices[device.id] = device
         return device
+
+    def may_own(self, user: User) -> bool:
+        """Whether a device may be assigned to ``user`` (vendor page: "the user must hold the
+        agent role")."""
+        return user.has_role(ROLE_AGENT)
 
     def operate(self, device_id: str, actor: User, request: OperationRequest) -> Device:
         """Applies an operation the device's owner posted; returns the device after it."""

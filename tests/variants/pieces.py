@@ -66,6 +66,27 @@ class AdminOwnsNothing(ReferenceApp):
         return self.collection(call, [])
 
 
+class AdminOwnsDevicesToo(ReferenceApp):
+    """An admin-only user uses /me/devices as an agent does: it lists the devices it owns and a
+    POST assigns the new device to itself (domain: "An admin-only user on /me/devices: Either
+    403, or 200 with only devices it owns"; DEV-PERM-007: "or gets a device assigned to
+    itself"). POST /users/{userId}/devices still assigns only to users with the agent role."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = AnyoneMayOwnStore(self.fixtures)
+
+    def may_use_own_devices(self, user: User) -> bool:
+        return True
+
+
+class AnyoneMayOwnStore(Store):
+    """Assigns a device to whoever the app names; the app decides who may ask."""
+
+    def may_own(self, user: User) -> bool:
+        return True
+
+
 class ForbiddenIsCode3(ReferenceApp):
     """Permission refusals carry statusCode 3, not 5 (domain: "403 ↔ 3 or 5")."""
 
