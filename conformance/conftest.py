@@ -11,6 +11,7 @@ from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD, Client
 from conformance.inventory import DiscoveryError, Inventory, discover
 from conformance.numbers_pool import NumberPool
 from conformance.plugin import CREDENTIALS_KEY, abort, write_level
+from conformance.resolution import resolution_problem
 from conformance.target import Credentials, Target, env_var
 
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
@@ -74,6 +75,9 @@ def inventory(
             "set DEVICES_API_ADMIN etc.",
             returncode=4,
         )
+    problem = resolution_problem(target.base_url, target.timeout)
+    if problem:
+        abort(request.config, f"Cannot use {target.base_url}: {problem}", returncode=3)
     try:
         return discover(clients)
     except DiscoveryError as error:

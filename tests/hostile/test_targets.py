@@ -48,6 +48,14 @@ HOSTILE = [
         r"Cannot use http://devices\.hostile\.invalid/api/v2: .*no response",
     ),
     Hostile(
+        "silent-resolver",
+        "the name server never answers",
+        url("http://devices.silent.invalid/api/v2"),
+        r"Cannot use http://devices\.silent\.invalid/api/v2: the host name "
+        r"devices\.silent\.invalid did not resolve within 1 s",
+        args=("-p", "tests.hostile.silent_resolver", *QUICK),
+    ),
+    Hostile(
         "wrong-scheme",
         "the base URL is ftp://",
         url("ftp://127.0.0.1/api/v2"),
