@@ -11,6 +11,7 @@ verdicts stay openapi-core's: the same schemas, the same error classes, the same
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -26,6 +27,9 @@ from openapi_core.validation.schemas import oas31_schema_validators_factory
 from openapi_core.validation.schemas.datatypes import FormatValidatorsDict
 from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFactory
 from openapi_core.validation.schemas.validators import SchemaValidator
+
+# The operations a path item may hold (OpenAPI 3.1, Path Item Object).
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 class ReusedSchemaValidators(DialectSchemaValidatorsFactory):
@@ -59,6 +63,18 @@ class ReusedSchemaValidators(DialectSchemaValidatorsFactory):
         return self.built[key]
 
 
+@dataclass(frozen=True)
+class Template:
+    """One path of the contract, ready to match: its parser and the nodes openapi-core wants."""
+
+    name: str
+    parser: PathParser
+    path: SchemaPath
+    operations: dict[str, SchemaPath]
+    server: SchemaPath
+    server_url: str
+
+
 class ContractResponseValidator(V31ResponseValidator):
     schema_validators_factory = ReusedSchemaValidators(oas31_schema_validators_factory)
 
@@ -72,25 +88,21 @@ class ContractResponseValidator(V31ResponseValidator):
         """The one path template the URL matches, anchored at the contract's server; anything
         else (no match, several, an undocumented method) goes to openapi-core's own finder so
         that its errors read as they always do."""
-        method = request.method.lower()
         found = [
             (template, match)
-            for template, parser in self.templates
-            if (match := parser.parse(request.path)) is not None
+            for template in self.templates
+            if (match := template.parser.parse(request.path)) is not None
         ]
-        if len(found) != 1:
+        operation = found[0][0].operations.get(request.method.lower()) if found else None
+        if len(found) != 1 or operation is None:
             return super()._find_path(request)
         template, match = found[0]
-        path = self.spec / "paths" / template
-        if method not in path:
-            return super()._find_path(request)
-        server = self.spec / "servers" / 0
         return PathOperationServer(
-            path,
-            path / method,
-            server,
-            TemplateResult(template, match.named),
-            TemplateResult(str(server["url"]), {}),
+            template.path,
+            operation,
+            template.server,
+            TemplateResult(template.name, match.named),
+            TemplateResult(template.server_url, {}),
         )
 
     def _find_operation_response(self, status_code: int, operation: SchemaPath) -> SchemaPath:
@@ -116,16 +128,19 @@ class ContractResponseValidator(V31ResponseValidator):
         return self.required_headers[header.parts]
 
 
-def anchored_templates(spec: SchemaPath) -> list[tuple[str, PathParser]]:
+def anchored_templates(spec: SchemaPath) -> list[Template]:
     """Each path template behind the contract's server path, matched whole, with openapi-core's
     own template syntax (`{id}` takes any run of characters but `/`)."""
     servers = spec.get("servers", None)
     if not servers or len(list(servers)) != 1:
         return []  # several servers: leave the choice to openapi-core
-    server_path = str((spec / "servers" / 0)["url"]).rstrip("/")
-    if "://" in server_path or "{" in server_path:
+    server = spec / "servers" / 0
+    server_url = str(server["url"])
+    if "://" in server_url or "{" in server_url:
         return []
-    return [
-        (template, PathParser(server_path + template, pre_expression="^", post_expression="$"))
-        for template, _ in (spec / "paths").str_items()
-    ]
+    templates = []
+    for name, path in (spec / "paths").str_items():
+        parser = PathParser(server_url.rstrip("/") + name, pre_expression="^", post_expression="$")
+        operations = {method: path / method for method in METHODS if method in path}
+        templates.append(Template(name, parser, path, operations, server, server_url))
+    return templates
