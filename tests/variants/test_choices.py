@@ -46,6 +46,9 @@ PROBES = {
     "reference": Probe("agent", "GET", "/me", status(200, 0)),
     "not-found-for-others": Probe("agent", "GET", f"/devices/{OTHER_AGENTS_DEVICE}", status(404)),
     "admin-owns-nothing": Probe("admin", "GET", "/me/devices", lambda r, b: b["uris"] == []),
+    "admin-owns-devices-too": Probe(
+        "admin", "POST", "/me/devices", status(200, 0), {"phoneNumber": "+442079460998"}
+    ),
     "unknown-fields-400": Probe("agent", "GET", "/me/devices?fields=nope", status(400, 2)),
     "malformed-id-400": Probe("admin", "GET", "/devices/not-an-id", status(400, 2)),
     "seed-attributes-only": Probe(
