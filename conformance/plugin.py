@@ -19,10 +19,18 @@ from conformance.contract import requirement
 from conformance.failures import RequirementFailure
 from conformance.results import Results
 from conformance.target import IDENTITIES, WRITE_LEVELS, Credentials, credentials_from, env_var
+from conformance.workers import (
+    abort_handed_back,
+    credentials_received,
+    hand_back_abort,
+    is_worker,
+    send_credentials,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESULTS_KEY = pytest.StashKey[Results]()
 CREDENTIALS_KEY = pytest.StashKey[dict[str, Credentials]]()
+SESSION_KEY = pytest.StashKey[pytest.Session]()
 # pytest_runtest_logreport receives no config; the session's results are reached from here.
 RESULTS: dict[str, Results] = {}
 # How many entries of client.WRITES earlier reports already carry.
@@ -93,7 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.dist = "loadgroup"  # honour the "writes" group (see below)
     check_base_url(config.getoption("base_url", None))
     PACER.rate = config.getoption("rate_limit")
-    config.stash[CREDENTIALS_KEY] = given_credentials(config)
+    config.stash[CREDENTIALS_KEY] = credentials_received(config) or given_credentials(config)
     report_dir = Path(config.getoption("report_dir"))
     results = Results(report_dir, target_summary(config))
     config.stash[RESULTS_KEY] = results
@@ -285,7 +293,31 @@ def abort(config: pytest.Config, message: str, returncode: int) -> None:
     results = config.stash.get(RESULTS_KEY, None)
     if results is not None:
         results.aborted = message
+    session = config.stash.get(SESSION_KEY, None)
+    if session is not None and is_worker(config):
+        hand_back_abort(session, message, returncode)
     pytest.exit(message, returncode=returncode)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[SESSION_KEY] = session
+
+
+# ---------------------------------------------------------------- pytest-xdist, controller side
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    credentials = node.config.stash.get(CREDENTIALS_KEY, None)
+    if credentials:
+        send_credentials(node.workerinput, credentials)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    handed_back = abort_handed_back(node)
+    if handed_back:
+        abort(node.config, *handed_back)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

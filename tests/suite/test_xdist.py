@@ -1,0 +1,31 @@
+"""The suite under pytest-xdist as users spread it: workers that inherit nothing from the
+controller's environment (as over `--tx ssh=...`) still get the credentials, and a target that
+cannot be used ends the run with the same one line and report as without xdist."""
+
+from __future__ import annotations
+
+from conformance.reference.app import ReferenceApp
+from conformance.target import IDENTITIES, env_var
+from tests.harness import run_suite, served
+from tests.hostile.servers import closed_port
+
+# execnet's `env:NAME=value` sets a variable in the worker: empty, as on a fresh SSH login.
+BARE_WORKERS = "2*popen" + "".join(f"//env:{env_var(identity)}=" for identity in IDENTITIES)
+
+
+def test_workers_without_the_environment_still_act_as_every_identity() -> None:
+    with served(ReferenceApp()) as url:
+        run = run_suite(url, "--dist", "load", "--tx", BARE_WORKERS, "-k", "DEV-PERM", "-rs")
+    assert run.returncode == 0, run.output[-2000:]
+    assert "no credentials" not in run.output, run.output[-2000:]
+    passed = [r["id"] for r in run.report["requirements"] if r["status"] == "pass"]
+    assert "DEV-PERM-006" in passed, run.report["requirements"]
+
+
+def test_an_unusable_target_ends_a_distributed_run_with_its_reason() -> None:
+    with closed_port() as url:
+        run = run_suite(url, "-n", "2")
+    assert run.returncode == 3, run.output[-2000:]
+    assert "INTERNALERROR" not in run.output, run.output[-2000:]
+    assert f"Cannot use {url}" in run.output, run.output[-2000:]
+    assert "connection refused" in run.report.get("aborted", ""), run.report
