@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import pytest
+
 # Ofcom keeps 020 7946 0000-0999 for drama: valid London numbers that never ring anyone.
 RESERVED = [f"+442079460{n:03d}" for n in range(1000)]
 
@@ -15,7 +17,12 @@ class NumberPool:
         self._free: Iterator[str] = (n for n in RESERVED if n not in used)
 
     def take(self) -> str:
-        try:
-            return next(self._free)
-        except StopIteration:
-            raise RuntimeError("the reserved test range is used up on this target") from None
+        """A number no device on the target has, nor any earlier `take` gave out. When a
+        long-lived target holds every one (the API has no DELETE), the case that needs it is
+        skipped with the reason: a full test range says nothing about the server."""
+        for number in self._free:
+            return number
+        pytest.skip(
+            "every number of the reserved test range +44 20 7946 0000-0999 is in use on this "
+            "target: creating devices cannot be tested here"
+        )
