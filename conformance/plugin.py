@@ -7,8 +7,9 @@ The fixtures that reach the target live in conformance/conftest.py.
 
 from __future__ import annotations
 
+import argparse
 import os
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,15 @@ from conformance.failures import RequirementFailure
 from conformance.results import Results
 from conformance.target import IDENTITIES, WRITE_LEVELS, Credentials, credentials_from, env_var
 from conformance.workers import (
+    WRITES_GROUP,
     abort_handed_back,
+    apply_grouping,
     credentials_received,
     hand_back_abort,
     is_worker,
     send_credentials,
+    send_grouping,
+    share_of_rate,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -60,23 +65,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--request-timeout",
-        type=float,
+        type=positive(float),
         default=10.0,
         help="seconds a response may take, whole (default: 10)",
     )
     group.addoption(
         "--rate-limit",
-        type=float,
+        type=positive(float),
         default=None,
         metavar="N",
         help="at most N requests per second (for shared environments)",
     )
     group.addoption(
         "--fuzz-examples",
-        type=int,
+        type=positive(int),
         default=None,
         help="generated requests per operation and identity in the fuzzing phase (default: 15)",
     )
+
+
+def positive(kind: type[float] | type[int]) -> Callable[[str], float]:
+    """An option type that refuses zero and negatives: a zero timeout or budget would end in
+    errors far from the option that caused them."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            wanted = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"not {wanted}: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
 
 
 def is_conformance_run(config: pytest.Config) -> bool:
@@ -99,8 +122,9 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["DEVICES_API_FUZZ_EXAMPLES"] = str(examples)
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadgroup"  # honour the "writes" group (see below)
+    apply_grouping(config)
     check_base_url(config.getoption("base_url", None))
-    PACER.rate = config.getoption("rate_limit")
+    PACER.rate = share_of_rate(config.getoption("rate_limit"), config)
     config.stash[CREDENTIALS_KEY] = credentials_received(config) or given_credentials(config)
     report_dir = Path(config.getoption("report_dir"))
     results = Results(report_dir, target_summary(config))
@@ -144,6 +168,8 @@ def write_level(config: pytest.Config) -> str:
     return str(chosen or ("none" if config.getoption("base_url", None) else "all"))
 
 
+# First: xdist reads the `xdist_group` markers set here when it names the cases of a worker.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Generated requests come last: with writes allowed they change state no case restores.
     items.sort(key=lambda item: case_requirement(item).startswith("DEV-FUZZ"))
@@ -156,7 +182,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         elif writes or case_requirement(item).startswith("DEV-FUZZ"):
             # Cases that change devices run on one xdist worker, one after another: two
             # workers toggling the same device would each see the other's change.
-            item.add_marker(pytest.mark.xdist_group("writes"))
+            item.add_marker(pytest.mark.xdist_group(WRITES_GROUP))
         marker = item.get_closest_marker("requirement")
         if marker is None:
             continue
@@ -311,6 +337,7 @@ def pytest_configure_node(node: Any) -> None:
     credentials = node.config.stash.get(CREDENTIALS_KEY, None)
     if credentials:
         send_credentials(node.workerinput, credentials)
+    send_grouping(node.workerinput, node.config)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -13,6 +13,7 @@ import pytest
 
 from conformance.contract import catalogue, requirement, spec_digest
 from conformance.report import html, matrix
+from conformance.workers import WRITES_GROUP
 
 KIT_VERSION = "0.1.0"
 
@@ -52,7 +53,8 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
     elif verdict in {"fail", "error"}:
         message = report.longreprtext[-4000:]
     return Outcome(
-        nodeid=report.nodeid,
+        # The id pytest takes on its command line, without xdist's group suffix.
+        nodeid=report.nodeid.removesuffix(f"@{WRITES_GROUP}"),
         requirement=str(props["requirement"]),
         verdict=verdict,
         broken=optional_text(props.get("broken")),

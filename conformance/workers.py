@@ -13,10 +13,19 @@ from conformance.target import Credentials
 
 CREDENTIALS = "devices_api_credentials"
 ABORTED = "devices_api_aborted"
+GROUPED = "devices_api_grouped"
+# Cases that change devices share this xdist group; xdist names them "<nodeid>@writes".
+WRITES_GROUP = "writes"
 
 
 def is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
+
+
+def share_of_rate(rate: float | None, config: pytest.Config) -> float | None:
+    """A worker's part of --rate-limit: the limit is the target's, whatever the worker count."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    return rate / workers if rate else rate
 
 
 def send_credentials(workerinput: dict[str, Any], credentials: dict[str, Credentials]) -> None:
@@ -26,6 +35,19 @@ def send_credentials(workerinput: dict[str, Any], credentials: dict[str, Credent
         identity: [found.user, found.password, found.env_var]
         for identity, found in credentials.items()
     }
+
+
+def send_grouping(workerinput: dict[str, Any], config: pytest.Config) -> None:
+    """On the controller. A worker decides whether to honour `xdist_group` from the command
+    line it parses (`--dist loadgroup`), so the suite's own switch from `load` (and `-n`) to
+    `loadgroup` must be sent."""
+    workerinput[GROUPED] = getattr(config.option, "dist", "no") == "loadgroup"
+
+
+def apply_grouping(config: pytest.Config) -> None:
+    """On a worker: name each grouped case after its group, as the controller schedules."""
+    if getattr(config, "workerinput", {}).get(GROUPED):
+        config.option.loadgroup = True
 
 
 def credentials_received(config: pytest.Config) -> dict[str, Credentials] | None:

@@ -4,6 +4,8 @@ cannot be used ends the run with the same one line and report as without xdist."
 
 from __future__ import annotations
 
+import re
+
 from conformance.reference.app import ReferenceApp
 from conformance.target import IDENTITIES, env_var
 from tests.harness import run_suite, served
@@ -29,3 +31,16 @@ def test_an_unusable_target_ends_a_distributed_run_with_its_reason() -> None:
     assert "INTERNALERROR" not in run.output, run.output[-2000:]
     assert f"Cannot use {url}" in run.output, run.output[-2000:]
     assert "connection refused" in run.report.get("aborted", ""), run.report
+
+
+def test_cases_that_change_devices_run_on_one_worker() -> None:
+    """Two workers creating devices from the same free numbers, or toggling the same device,
+    would each see the other's change: the write cases form one xdist group."""
+    with served(ReferenceApp()) as url:
+        run = run_suite(url, "-n", "2", "-vv", "-k", "DEV-PERM-007 or DEV-OPS or DEV-ME")
+    assert run.returncode == 0, run.output[-2000:]
+    workers = re.findall(
+        r"^\[(gw\d+)\] .*(?:PASSED|FAILED|SKIPPED|ERROR) \S+@writes", run.output, re.M
+    )
+    assert len(workers) > 10, run.output[-2000:]
+    assert len(set(workers)) == 1, sorted(set(workers))

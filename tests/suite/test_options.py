@@ -1,0 +1,72 @@
+"""The suite's own options: a value that cannot work is refused at once with a usage line, and
+--rate-limit holds for the whole run, however many xdist workers share it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from conformance.reference.app import ReferenceApp
+from tests.harness import ROOT, reference_environment, run_suite, served
+
+USAGE_ERROR = 4
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "reason"),
+    [
+        ("--rate-limit", "0", "must be above 0, not 0"),
+        ("--rate-limit", "fast", "not a number: 'fast'"),
+        ("--request-timeout", "-1", "must be above 0, not -1"),
+        ("--fuzz-examples", "0", "must be above 0, not 0"),
+        ("--fuzz-examples", "2.5", "not a whole number: '2.5'"),
+    ],
+)
+def test_a_value_that_cannot_work_is_a_usage_error(option: str, value: str, reason: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "conformance", option, value, "-p", "no:cacheprovider"],
+        cwd=ROOT, capture_output=True, text=True, check=False, env=reference_environment(),
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == USAGE_ERROR, output
+    assert f"argument {option}: {reason}" in output, output
+    assert "Traceback" not in output, output
+
+
+class Arrivals:
+    """Wraps an app and notes when each request arrives."""
+
+    def __init__(self, app: ReferenceApp) -> None:
+        self.app = app
+        self.times: list[float] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        with self.lock:
+            self.times.append(time.monotonic())
+        return self.app(environ, start_response)
+
+    def rate(self) -> float:
+        """Requests per second between the first arrival and the last."""
+        return (len(self.times) - 1) / (self.times[-1] - self.times[0])
+
+
+RATE = 40.0
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_the_rate_limit_holds_for_the_whole_run(workers: str) -> None:
+    arrivals = Arrivals(ReferenceApp())
+    with served(arrivals) as url:
+        run = run_suite(url, "-n", workers, "--rate-limit", str(RATE), "-k", "DEV-PERM-00")
+    assert run.returncode == 0, run.output[-2000:]
+    assert len(arrivals.times) > 2 * RATE, "too few requests to judge a rate"
+    # 5% for the clocks of two processes; without the limit the reference server takes
+    # several hundred per second.
+    assert arrivals.rate() <= RATE * 1.05, f"{arrivals.rate():.1f} requests per second"
