@@ -87,9 +87,11 @@ class TargetSession(requests.Session):
     """A session that keeps the pace, ignores proxy settings of the environment, and notes the
     writes it sends. The fuzzing phase uses it too."""
 
-    def __init__(self) -> None:
+    def __init__(self, verify: bool | str = True) -> None:
         super().__init__()
+        # Proxy and CA settings of the environment do not apply: --ca-bundle names the CA.
         self.trust_env = False
+        self.verify = verify
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         # Client paces and bounds a whole exchange itself (its body is read later, and the
@@ -123,6 +125,7 @@ class Exchange:
     body: bytes = field(default=b"", repr=False)
     env_var: str | None = None
     elapsed: float = 0.0
+    cacert: str | None = None
 
     @property
     def content_type(self) -> str:
@@ -148,6 +151,8 @@ class Exchange:
             if name.lower() in {"authorization", "user-agent", "accept-encoding", "connection"}:
                 continue
             parts += ["-H", shlex.quote(f"{name}: {value}")]
+        if self.cacert:
+            parts += ["--cacert", shlex.quote(self.cacert)]
         if self.request_body is not None:
             parts += ["--data-binary", shlex.quote(self.request_body.decode("utf-8", "replace"))]
         parts.append(shlex.quote(self.url))
@@ -182,7 +187,7 @@ class Client:
         self.target = target
         self.identity = identity
         self.credentials = credentials
-        self.session = TargetSession()
+        self.session = TargetSession(target.tls_verify)
         self.csrf: tuple[str, str] | None = None
         self.exchanges: list[Exchange] = []
 
@@ -223,6 +228,8 @@ class Client:
             sent["Authorization"] = authorization
         env_var = self.credentials.env_var if self.credentials else None
         exchange = Exchange(method, url, self.identity, sent, body, env_var=env_var)
+        if isinstance(self.target.tls_verify, str):
+            exchange.cacert = self.target.tls_verify
         self._perform(exchange)
         self.exchanges.append(exchange)
         self._remember_csrf(exchange)

@@ -52,6 +52,7 @@ def target(request: pytest.FixtureRequest, base_url: str) -> Target:
         timeout=config.getoption("request_timeout"),
         max_body=DEFAULT_MAX_BODY,
         strict=config.getoption("strict"),
+        tls_verify=config.getoption("ca_bundle") or True,
     )
 
 

@@ -70,6 +70,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="seconds a response may take, whole (default: 10)",
     )
     group.addoption(
+        "--ca-bundle",
+        type=readable_file,
+        default=None,
+        metavar="PATH",
+        help="CA certificates (PEM) to trust for an https --base-url, e.g. a company's own CA",
+    )
+    group.addoption(
         "--rate-limit",
         type=positive(float),
         default=None,
@@ -100,6 +107,12 @@ def positive(kind: type[float] | type[int]) -> Callable[[str], float]:
 
     parse.__name__ = f"positive {kind.__name__}"
     return parse
+
+
+def readable_file(text: str) -> str:
+    if not os.path.isfile(text) or not os.access(text, os.R_OK):
+        raise argparse.ArgumentTypeError(f"no readable file at {text!r}")
+    return os.path.abspath(text)
 
 
 def is_conformance_run(config: pytest.Config) -> bool:

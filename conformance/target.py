@@ -45,6 +45,8 @@ class Target:
     timeout: float
     max_body: int
     strict: bool = False
+    # requests' `verify`: True for the system's CAs, or a CA bundle (--ca-bundle).
+    tls_verify: bool | str = True
 
     def allows(self, level: str) -> bool:
         return WRITE_LEVELS.index(self.writes) >= WRITE_LEVELS.index(level)

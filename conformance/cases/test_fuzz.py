@@ -80,6 +80,8 @@ def test_generated_requests_conform(case, identity, target, inventory, fuzz_sess
         session=fuzz_session,
         excluded_checks=excluded,
         timeout=target.timeout,
+        # schemathesis sends its own `verify`, which would override the session's CA bundle.
+        verify=target.tls_verify,
     )
 
 
@@ -123,7 +125,12 @@ def linked_machine(
                 case.body = {**case.body, "phoneNumber": pool.take()}
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"base_url": target.base_url, "session": session, "timeout": target.timeout}
+            return {
+                "base_url": target.base_url,
+                "session": session,
+                "timeout": target.timeout,
+                "verify": target.tls_verify,
+            }
 
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
             # The recorder lets the stateful checks (ensure_resource_availability,
@@ -139,6 +146,6 @@ def linked_machine(
 
 
 @pytest.fixture(scope="session")
-def fuzz_session():
-    with TargetSession() as session:
+def fuzz_session(target):
+    with TargetSession(target.tls_verify) as session:
         yield session

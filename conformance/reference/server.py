@@ -8,6 +8,7 @@ fixture file, so that clients never hold passwords of their own.
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -64,7 +65,9 @@ class RunningServer:
     @property
     def origin(self) -> str:
         shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
-        return f"http://[{shown}]:{self.port}" if ":" in shown else f"http://{shown}:{self.port}"
+        scheme = "https" if self._server.ssl_context else "http"
+        host = f"[{shown}]" if ":" in shown else shown
+        return f"{scheme}://{host}:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -87,10 +90,23 @@ class RunningServer:
         self.stop()
 
 
-def serve(app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
-    """Starts answering ``app`` on ``host:port`` (port 0: a free one) in a daemon thread."""
+def serve(
+    app: WSGIApplication,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    ssl_context: ssl.SSLContext | None = None,
+) -> RunningServer:
+    """Starts answering ``app`` on ``host:port`` (port 0: a free one) in a daemon thread, over
+    TLS when given an ``ssl_context``."""
     try:
-        server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
+        server = make_server(
+            host,
+            port,
+            app,
+            threaded=True,
+            request_handler=QuietRequestHandler,
+            ssl_context=ssl_context,
+        )
     except SystemExit as exc:  # werkzeug reports a failed bind on stderr, then exits
         raise OSError(f"cannot listen on {host}:{port}") from exc
     return RunningServer(server, host)

@@ -26,6 +26,7 @@ USAGE_ERROR = 4
         ("--request-timeout", "-1", "must be above 0, not -1"),
         ("--fuzz-examples", "0", "must be above 0, not 0"),
         ("--fuzz-examples", "2.5", "not a whole number: '2.5'"),
+        ("--ca-bundle", "no-such-ca.pem", "no readable file at 'no-such-ca.pem'"),
     ],
 )
 def test_a_value_that_cannot_work_is_a_usage_error(option: str, value: str, reason: str) -> None:
