@@ -20,7 +20,10 @@ WITHOUT_FUZZING = (
     "--ignore", "conformance/cases/test_fuzz.py",
     "-p", "no:schemathesis", "-p", "no:hypothesispytest",
 )  # fmt: skip
-FUZZ_EXAMPLES = ("--fuzz-examples", "5")
+# Rows that need fuzzing run with the gate's own budget: a stateful fault (a create, then the
+# linked read) is found within 15 examples whatever seed the derandomized run draws, but within
+# 5 only by luck (the seed follows the state machine's source, so any edit could lose it).
+WITH_FUZZING: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Detection:
 
 
 def suite_args(fuzz: bool) -> tuple[str, ...]:
-    return FUZZ_EXAMPLES if fuzz else WITHOUT_FUZZING
+    return WITH_FUZZING if fuzz else WITHOUT_FUZZING
 
 
 def detect(row: Broken) -> Detection:
