@@ -3,16 +3,21 @@ subprocess, against a WSGI app served on a free loopback port, and reads its ver
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from werkzeug.wrappers import Request
 
 from conformance.reference.server import credentials, serve
 from conformance.target import env_var
@@ -34,6 +39,49 @@ class SuiteRun:
             for r in self.report.get("requirements", [])
             if r["status"] in {"fail", "warning"}
         }
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request a recorded app answered."""
+
+    at: float  # time.monotonic() on arrival
+    request: Request  # body readable again
+    status: int
+
+    @property
+    def method(self) -> str:
+        return str(self.request.method)
+
+    @property
+    def path(self) -> str:
+        return str(self.request.path)
+
+
+class Recorder:
+    """Wraps a WSGI app and keeps every request it answers, with its status, in arrival order."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        arrived = time.monotonic()
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        kept = Request({**environ, "wsgi.input": io.BytesIO(body)})
+        statuses: list[int] = []
+
+        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            statuses.append(int(status.split()[0]))
+            return start_response(status, headers, *exc)
+
+        answer = list(self.app(environ, start))
+        with self._lock:
+            self.received.append(Received(arrived, kept, statuses[0] if statuses else 0))
+        return answer
 
 
 @contextmanager

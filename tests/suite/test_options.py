@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterable
-from typing import Any
 
 import pytest
 
 from conformance.reference.app import ReferenceApp
-from tests.harness import ROOT, reference_environment, run_suite, served
+from tests.harness import ROOT, Received, Recorder, reference_environment, run_suite, served
 
 USAGE_ERROR = 4
 
@@ -40,22 +36,9 @@ def test_a_value_that_cannot_work_is_a_usage_error(option: str, value: str, reas
     assert "Traceback" not in output, output
 
 
-class Arrivals:
-    """Wraps an app and notes when each request arrives."""
-
-    def __init__(self, app: ReferenceApp) -> None:
-        self.app = app
-        self.times: list[float] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        with self.lock:
-            self.times.append(time.monotonic())
-        return self.app(environ, start_response)
-
-    def rate(self) -> float:
-        """Requests per second between the first arrival and the last."""
-        return (len(self.times) - 1) / (self.times[-1] - self.times[0])
+def rate(received: list[Received]) -> float:
+    """Requests per second between the first arrival and the last."""
+    return (len(received) - 1) / (received[-1].at - received[0].at)
 
 
 RATE = 40.0
@@ -63,11 +46,12 @@ RATE = 40.0
 
 @pytest.mark.parametrize("workers", ["0", "2"])
 def test_the_rate_limit_holds_for_the_whole_run(workers: str) -> None:
-    arrivals = Arrivals(ReferenceApp())
-    with served(arrivals) as url:
+    app = Recorder(ReferenceApp())
+    with served(app) as url:
         run = run_suite(url, "-n", workers, "--rate-limit", str(RATE), "-k", "DEV-PERM-00")
     assert run.returncode == 0, run.output[-2000:]
-    assert len(arrivals.times) > 2 * RATE, "too few requests to judge a rate"
+    assert len(app.received) > 2 * RATE, "too few requests to judge a rate"
     # 5% for the clocks of two processes; without the limit the reference server takes
     # several hundred per second.
-    assert arrivals.rate() <= RATE * 1.05, f"{arrivals.rate():.1f} requests per second"
+    measured = rate(app.received)
+    assert measured <= RATE * 1.05, f"{measured:.1f} requests per second"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from conformance.reference.app import ReferenceApp
-from tests.harness import ROOT, reference_environment, run_suite, served
+from tests.harness import ROOT, Recorder, reference_environment, run_suite, served
 
 
 class NoCancelOffered(ReferenceApp):
@@ -64,41 +64,27 @@ def test_an_identity_without_credentials_is_skipped_visibly() -> None:
     assert "DEVICES_API_SUPERVISOR" in run.output
 
 
-class MethodLog:
-    """Wraps an app and notes the method of every request it receives."""
-
-    def __init__(self, app: ReferenceApp) -> None:
-        self.app = app
-        self.methods: list[str] = []
-        self.posts: list[str] = []
-
-    def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
-        self.methods.append(environ["REQUEST_METHOD"])
-        if environ["REQUEST_METHOD"] == "POST":
-            self.posts.append(environ["PATH_INFO"])
-        return self.app(environ, start_response)
-
-
 def test_a_read_only_run_sends_only_gets() -> None:
     """With --writes none (the default against --base-url) every request is a GET."""
-    app = MethodLog(ReferenceApp())
+    app = Recorder(ReferenceApp())
     with served(app) as url:
         run = run_suite(url, "--writes", "none")
     assert run.returncode == 0, run.output[-2000:]
-    assert app.methods, "no request reached the server"
-    assert set(app.methods) == {"GET"}, sorted(set(app.methods))
+    methods = {received.method for received in app.received}
+    assert methods == {"GET"}, sorted(methods)
 
 
 def test_a_reversible_run_creates_nothing() -> None:
     """With --writes reversible the only POSTs are device operations, no device is new, and
     every device ends as it started: each case undid what it changed."""
-    app = MethodLog(ReferenceApp())
+    app = Recorder(ReferenceApp())
     before = set(app.app.store.devices())
     with served(app) as url:
         run = run_suite(url, "--writes", "reversible")
     assert run.returncode == 0, run.output[-2000:]
-    assert app.posts, "no operation was sent"
-    creates = [path for path in app.posts if path.rstrip("/").endswith("/devices")]
+    posts = [received.path for received in app.received if received.method == "POST"]
+    assert posts, "no operation was sent"
+    creates = [path for path in posts if path.rstrip("/").endswith("/devices")]
     assert not creates, creates
     after = set(app.app.store.devices())
     assert after == before, sorted(d.id for d in after ^ before)
