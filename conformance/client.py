@@ -95,11 +95,11 @@ class TargetSession(requests.Session):
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         # Client paces and bounds a whole exchange itself (its body is read later, and the
-        # pause must not count against the deadline); other callers are paced and bounded here.
+        # pause must not count against the deadline); schemathesis's requests are bounded here
+        # and paced by the limiter it consults before each one (cases/test_fuzz.py).
         if kwargs.pop("bounded", False):
             response = super().request(method, url, *args, **kwargs)
         else:
-            PACER.wait()
             timeout = kwargs.get("timeout")
             with whole_exchange_within(timeout if isinstance(timeout, int | float) else None):
                 response = super().request(method, url, *args, **kwargs)

@@ -136,6 +136,15 @@ def pytest_configure(config: pytest.Config) -> None:
     if getattr(config.option, "dist", "no") == "load":
         config.option.dist = "loadgroup"  # honour the "writes" group (see below)
     apply_grouping(config)
+    if getattr(config.option, "dist", "no") != "no" and runs_serially(config):
+        config.issue_config_time_warning(
+            pytest.PytestConfigWarning(
+                f"-n against one --base-url with --writes {write_level(config)}: every case runs "
+                "on one worker, one after another, since a case that changes devices would race "
+                "one that reads them; use --writes none to spread the cases over the workers"
+            ),
+            stacklevel=2,
+        )
     check_base_url(config.getoption("base_url", None))
     PACER.rate = share_of_rate(config.getoption("rate_limit"), config)
     config.stash[CREDENTIALS_KEY] = credentials_received(config) or given_credentials(config)
@@ -175,6 +184,14 @@ def given_credentials(config: pytest.Config) -> dict[str, Credentials]:
         raise pytest.UsageError(str(error)) from None
 
 
+def runs_serially(config: pytest.Config) -> bool:
+    """Whether every case must run on one xdist worker. Only a target the workers share, with
+    writes allowed: a case that changes devices would race one that reads them (a list compared
+    with single reads, an inventory counted twice). Without --base-url each worker has its own
+    embedded server; with --writes none nothing changes."""
+    return bool(config.getoption("base_url", None)) and write_level(config) != "none"
+
+
 def write_level(config: pytest.Config) -> str:
     """--writes, or its default: read-only against a --base-url, everything when embedded."""
     chosen = config.getoption("writes")
@@ -187,14 +204,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Generated requests come last: with writes allowed they change state no case restores.
     items.sort(key=lambda item: case_requirement(item).startswith("DEV-FUZZ"))
     allowed = write_level(config)
+    serial = runs_serially(config)
     for item in items:
         writes = item.get_closest_marker("writes")
         if writes and WRITE_LEVELS.index(writes.args[0]) > WRITE_LEVELS.index(allowed):
             reason = f"needs --writes {writes.args[0]} (this run: --writes {allowed})"
             item.add_marker(pytest.mark.skip(reason=reason))
-        elif writes or case_requirement(item).startswith("DEV-FUZZ"):
-            # Cases that change devices run on one xdist worker, one after another: two
-            # workers toggling the same device would each see the other's change.
+        if serial:
             item.add_marker(pytest.mark.xdist_group(WRITES_GROUP))
         marker = item.get_closest_marker("requirement")
         if marker is None:

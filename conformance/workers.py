@@ -14,7 +14,8 @@ from conformance.target import Credentials
 CREDENTIALS = "devices_api_credentials"
 ABORTED = "devices_api_aborted"
 GROUPED = "devices_api_grouped"
-# Cases that change devices share this xdist group; xdist names them "<nodeid>@writes".
+# With writes on a shared target every case is in this xdist group (plugin.runs_serially);
+# xdist names its cases "<nodeid>@writes".
 WRITES_GROUP = "writes"
 
 

@@ -9,10 +9,11 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
+from pyrate_limiter import Limiter
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks
 
-from conformance.client import TargetSession, basic
+from conformance.client import PACER, TargetSession, basic
 from conformance.contract import SPEC_PATH
 from conformance.numbers_pool import NumberPool
 from conformance.target import Target
@@ -33,6 +34,27 @@ schema.config.generation.update(
     # accepting them a failure". A request that only adds one is not invalid.
     allow_extra_parameters=False,
 )
+
+
+class SuitePace(Limiter):
+    """The limiter schemathesis consults before every request it sends, the probes of its
+    checks included (ignored_auth resends an accepted request without credentials, outside
+    any session the suite gives it): each waits for the suite's pacer, so --rate-limit holds
+    for the whole run."""
+
+    def __init__(self) -> None:
+        # pyrate-limiter's buckets (and their leak thread) are not used: the pacer decides.
+        pass
+
+    def try_acquire(
+        self, name: str = "pyrate", weight: int = 1, blocking: bool = True, timeout: float = -1
+    ) -> bool:
+        PACER.wait()
+        return True
+
+
+if PACER.rate:
+    schema.config.rate_limit = SuitePace()
 
 # The coverage phase also sends every method an operation lacks (DELETE, PUT, PATCH, ...) to
 # its path, ids filled from the contract's examples: on a server that wrongly implements one,

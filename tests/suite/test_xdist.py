@@ -33,14 +33,29 @@ def test_an_unusable_target_ends_a_distributed_run_with_its_reason() -> None:
     assert "connection refused" in run.report.get("aborted", ""), run.report
 
 
-def test_cases_that_change_devices_run_on_one_worker() -> None:
-    """Two workers creating devices from the same free numbers, or toggling the same device,
-    would each see the other's change: the write cases form one xdist group."""
+def workers_used(output: str) -> list[str]:
+    """The worker of each case, from the verbose lines of a distributed run."""
+    return re.findall(r"^\[(gw\d+)\] .*(?:PASSED|FAILED|SKIPPED|ERROR) ", output, re.M)
+
+
+SELECTION = ("-n", "2", "-vv", "-k", "DEV-PERM-007 or DEV-OPS or DEV-ME or DEV-LIST")
+
+
+def test_with_writes_on_a_shared_target_every_case_runs_on_one_worker() -> None:
+    """Two workers creating devices from the same free numbers, or one toggling a device while
+    the other compares two reads of it, would each see the other's change."""
     with served(ReferenceApp()) as url:
-        run = run_suite(url, "-n", "2", "-vv", "-k", "DEV-PERM-007 or DEV-OPS or DEV-ME")
+        run = run_suite(url, *SELECTION)  # run_suite gives --writes all
     assert run.returncode == 0, run.output[-2000:]
-    workers = re.findall(
-        r"^\[(gw\d+)\] .*(?:PASSED|FAILED|SKIPPED|ERROR) \S+@writes", run.output, re.M
-    )
+    workers = workers_used(run.output)
     assert len(workers) > 10, run.output[-2000:]
     assert len(set(workers)) == 1, sorted(set(workers))
+    assert "every case runs on one worker" in run.output
+
+
+def test_a_read_only_run_spreads_over_the_workers() -> None:
+    with served(ReferenceApp()) as url:
+        run = run_suite(url, *SELECTION, "--writes", "none")
+    assert run.returncode == 0, run.output[-2000:]
+    assert set(workers_used(run.output)) == {"gw0", "gw1"}, run.output[-2000:]
+    assert "every case runs on one worker" not in run.output
