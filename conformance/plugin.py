@@ -139,9 +139,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if getattr(config.option, "dist", "no") != "no" and runs_serially(config):
         config.issue_config_time_warning(
             pytest.PytestConfigWarning(
-                f"-n against one --base-url with --writes {write_level(config)}: every case runs "
-                "on one worker, one after another, since a case that changes devices would race "
-                "one that reads them; use --writes none to spread the cases over the workers"
+                f"xdist workers sharing one --base-url with --writes {write_level(config)}: "
+                "every case runs on one worker, one after another, since a case that changes "
+                "devices would race one that reads them; use --writes none to spread the cases "
+                "over the workers"
             ),
             stacklevel=2,
         )
