@@ -72,6 +72,18 @@ EXCLUDED_ALWAYS = [checks.positive_data_acceptance]
 EXCLUDED_UNLESS_WRITES_ALL = [checks.unsupported_method]
 
 
+# Explicitly no proxy: requests drops the None entries after they have kept the environment's
+# proxies out, as the suite's session does (trust_env off).
+NO_PROXIES = {"http": None, "https": None, "all": None}
+
+
+def transport_settings(target: Target) -> dict[str, Any]:
+    """What every request schemathesis sends must carry explicitly. It sends its own `verify`,
+    which would override the session's CA bundle; and the probes of its checks go out on a
+    fresh session that would take proxies and CAs from the environment."""
+    return {"verify": target.tls_verify, "proxies": NO_PROXIES}
+
+
 def wants(case: Any, target: Target) -> str | None:
     """Why this case is not sent, or None."""
     if case.operation.method.upper() != "GET" and not target.allows("all"):
@@ -102,8 +114,7 @@ def test_generated_requests_conform(case, identity, target, inventory, fuzz_sess
         session=fuzz_session,
         excluded_checks=excluded,
         timeout=target.timeout,
-        # schemathesis sends its own `verify`, which would override the session's CA bundle.
-        verify=target.tls_verify,
+        **transport_settings(target),
     )
 
 
@@ -151,7 +162,7 @@ def linked_machine(
                 "base_url": target.base_url,
                 "session": session,
                 "timeout": target.timeout,
-                "verify": target.tls_verify,
+                **transport_settings(target),
             }
 
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
