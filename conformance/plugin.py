@@ -133,19 +133,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if examples is not None:
         # Read when the fuzzing module is imported (schemathesis settings are set there).
         os.environ["DEVICES_API_FUZZ_EXAMPLES"] = str(examples)
-    if getattr(config.option, "dist", "no") == "load":
-        config.option.dist = "loadgroup"  # honour the "writes" group (see below)
-    apply_grouping(config)
-    if getattr(config.option, "dist", "no") != "no" and runs_serially(config):
-        config.issue_config_time_warning(
-            pytest.PytestConfigWarning(
-                f"xdist workers sharing one --base-url with --writes {write_level(config)}: "
-                "every case runs on one worker, one after another, since a case that changes "
-                "devices would race one that reads them; use --writes none to spread the cases "
-                "over the workers"
-            ),
-            stacklevel=2,
-        )
+    configure_distribution(config)
     check_base_url(config.getoption("base_url", None))
     PACER.rate = share_of_rate(config.getoption("rate_limit"), config)
     config.stash[CREDENTIALS_KEY] = credentials_received(config) or given_credentials(config)
@@ -157,6 +145,24 @@ def pytest_configure(config: pytest.Config) -> None:
     # JUnit XML for CI dashboards, unless the user chose a path.
     if not getattr(config.option, "xmlpath", None):
         config.option.xmlpath = str(report_dir / "junit.xml")
+
+
+def configure_distribution(config: pytest.Config) -> None:
+    """pytest-xdist: honour the "writes" group (see runs_serially), and say when it makes a
+    distributed run serial."""
+    if getattr(config.option, "dist", "no") == "load":
+        config.option.dist = "loadgroup"
+    apply_grouping(config)
+    if getattr(config.option, "dist", "no") != "no" and runs_serially(config):
+        config.issue_config_time_warning(
+            pytest.PytestConfigWarning(
+                f"xdist workers sharing one --base-url with --writes {write_level(config)}: "
+                "every case runs on one worker, one after another, since a case that changes "
+                "devices would race one that reads them; use --writes none to spread the cases "
+                "over the workers"
+            ),
+            stacklevel=3,
+        )
 
 
 def check_base_url(base_url: str | None) -> None:
