@@ -84,8 +84,9 @@ def whole_exchange_within(seconds: float | None) -> Iterator[None]:
 
 
 class TargetSession(requests.Session):
-    """A session that keeps the pace, ignores proxy settings of the environment, and notes the
-    writes it sends. The fuzzing phase uses it too."""
+    """A session that ignores the environment's proxy and CA settings and notes the writes it
+    sends. The fuzzing phase uses it too; pacing is the caller's (Client, or schemathesis's
+    limiter)."""
 
     def __init__(self, verify: bool | str = True) -> None:
         super().__init__()
