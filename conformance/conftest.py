@@ -10,8 +10,13 @@ import pytest
 from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD, Client
 from conformance.inventory import DiscoveryError, Inventory, discover
 from conformance.numbers_pool import NumberPool
-from conformance.plugin import CREDENTIALS_KEY, abort, write_level
-from conformance.resolution import resolution_problem
+from conformance.plugin import (
+    CREDENTIALS_KEY,
+    EXIT_UNUSABLE_TARGET,
+    EXIT_USAGE,
+    abort,
+    write_level,
+)
 from conformance.target import Credentials, Target, env_var
 
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
@@ -74,15 +79,12 @@ def inventory(
             request.config,
             "No credentials: give --admin/--supervisor/--agent/--other-agent USER:PASSWORD or "
             "set DEVICES_API_ADMIN etc.",
-            returncode=4,
+            returncode=EXIT_USAGE,
         )
-    problem = resolution_problem(target.base_url, target.timeout)
-    if problem:
-        abort(request.config, f"Cannot use {target.base_url}: {problem}", returncode=3)
     try:
         return discover(clients)
     except DiscoveryError as error:
-        abort(request.config, f"Cannot use {target.base_url}: {error}", returncode=3)
+        abort(request.config, f"Cannot use {target.base_url}: {error}", EXIT_UNUSABLE_TARGET)
         raise
 
 

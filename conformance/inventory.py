@@ -8,6 +8,7 @@ from typing import Any
 
 from conformance.client import Client, Exchange
 from conformance.failures import RequirementFailure
+from conformance.resolution import resolution_problem
 
 ALL_FIELDS = {"fields": "*"}
 
@@ -63,6 +64,10 @@ class Inventory:
 
 
 def discover(clients: dict[str, Client]) -> Inventory:
+    target = next(iter(clients.values())).target
+    problem = resolution_problem(target.base_url, target.timeout)
+    if problem:
+        raise DiscoveryError(problem)
     identities = {name: whoami(client) for name, client in clients.items()}
     for name, identity in identities.items():
         if identity.is_agent:

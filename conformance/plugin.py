@@ -36,6 +36,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 RESULTS_KEY = pytest.StashKey[Results]()
 CREDENTIALS_KEY = pytest.StashKey[dict[str, Credentials]]()
 SESSION_KEY = pytest.StashKey[pytest.Session]()
+# Exit codes of a run that cannot start: pytest's own for a usage error, and one for a target
+# the suite cannot use (unreachable, refusing the credentials, not speaking the API).
+EXIT_USAGE = int(pytest.ExitCode.USAGE_ERROR)
+EXIT_UNUSABLE_TARGET = 3
 # pytest_runtest_logreport receives no config; the session's results are reached from here.
 RESULTS: dict[str, Results] = {}
 # How many entries of client.WRITES earlier reports already carry.
@@ -105,7 +109,6 @@ def positive(kind: type[float] | type[int]) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
         return value
 
-    parse.__name__ = f"positive {kind.__name__}"
     return parse
 
 
@@ -394,7 +397,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     results = session.config.stash.get(RESULTS_KEY, None)
-    if results is None or hasattr(session.config, "workerinput"):
+    if results is None or is_worker(session.config):
         return
     if not results.outcomes and not results.aborted:
         return

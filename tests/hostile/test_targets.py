@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from conformance.plugin import EXIT_UNUSABLE_TARGET, EXIT_USAGE
+
 from . import servers
 from .runner import Run, assert_ended_cleanly, run_suite, selected
 
-USAGE_ERROR = 4
-UNUSABLE_TARGET = 3
 # Each run starts a Python and pytest (a few seconds of CPU); a hostile wait adds at most the
 # request timeout. Four runs at a time share the machine, hence the margin.
 WITHIN = 60.0
@@ -29,7 +29,7 @@ class Hostile:
     behaviour: str
     serve: Callable[[], AbstractContextManager[str]]  # yields the --base-url
     message: str  # a regular expression the output must match
-    returncode: int = UNUSABLE_TARGET
+    returncode: int = EXIT_UNUSABLE_TARGET
     args: tuple[str, ...] = ()
 
 
@@ -60,14 +60,14 @@ HOSTILE = [
         "the base URL is ftp://",
         url("ftp://127.0.0.1/api/v2"),
         r"--base-url must be an http\(s\) URL",
-        returncode=USAGE_ERROR,
+        returncode=EXIT_USAGE,
     ),
     Hostile(
         "not-api-v2",
         "the base URL does not end in /api/v2",
         url("http://127.0.0.1:9/api/v1"),
         r"--base-url must end in /api/v2",
-        returncode=USAGE_ERROR,
+        returncode=EXIT_USAGE,
     ),
     Hostile("tls", "https:// to a plain HTTP port", servers.tls_to_plain_http, "TLS handshake"),
     Hostile(
@@ -148,7 +148,7 @@ def test_a_hostile_target_ends_the_run_cleanly(name: str, runs: dict[str, Run]) 
     assert len(lines) <= MAX_LINES, "the reason, not a page of noise:\n" + run.output[-2000:]
 
 
-@pytest.mark.parametrize("name", [h.name for h in HOSTILE if h.returncode == UNUSABLE_TARGET])
+@pytest.mark.parametrize("name", [h.name for h in HOSTILE if h.returncode == EXIT_UNUSABLE_TARGET])
 def test_an_unusable_target_leaves_a_report_saying_why(name: str, runs: dict[str, Run]) -> None:
     run = runs[name]
     assert run.report.get("aborted"), sorted(run.reports)
@@ -158,5 +158,5 @@ def test_an_unusable_target_leaves_a_report_saying_why(name: str, runs: dict[str
 
 @pytest.mark.parametrize("name", ["redirect"])
 def test_a_redirect_is_not_followed_with_credentials(name: str, runs: dict[str, Run]) -> None:
-    assert runs[name].returncode == UNUSABLE_TARGET
+    assert runs[name].returncode == EXIT_UNUSABLE_TARGET
     assert servers.REDIRECT_DESTINATION.authorizations == []

@@ -8,10 +8,9 @@ import sys
 
 import pytest
 
+from conformance.plugin import EXIT_USAGE
 from conformance.reference.app import ReferenceApp
 from tests.harness import ROOT, Received, Recorder, reference_environment, run_suite, served
-
-USAGE_ERROR = 4
 
 
 @pytest.mark.parametrize(
@@ -31,7 +30,7 @@ def test_a_value_that_cannot_work_is_a_usage_error(option: str, value: str, reas
         cwd=ROOT, capture_output=True, text=True, check=False, env=reference_environment(),
     )  # fmt: skip
     output = done.stdout + done.stderr
-    assert done.returncode == USAGE_ERROR, output
+    assert done.returncode == EXIT_USAGE, output
     assert f"argument {option}: {reason}" in output, output
     assert "Traceback" not in output, output
 

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 import trustme
 
+from conformance.plugin import EXIT_UNUSABLE_TARGET
 from conformance.reference.app import ReferenceApp
 from conformance.reference.server import serve
 from tests.harness import run_suite
-
-UNUSABLE_TARGET = 3
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +44,6 @@ def test_the_suite_trusts_the_ca_it_is_given(
 
 def test_an_unknown_ca_ends_the_run_with_its_reason(https_url: str) -> None:
     run = run_suite(https_url)
-    assert run.returncode == UNUSABLE_TARGET, run.output[-2000:]
+    assert run.returncode == EXIT_UNUSABLE_TARGET, run.output[-2000:]
     assert "TLS certificate rejected" in run.output, run.output[-2000:]
     assert "Traceback" not in run.output

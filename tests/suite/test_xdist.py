@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from conformance.plugin import EXIT_UNUSABLE_TARGET
 from conformance.reference.app import ReferenceApp
 from conformance.target import IDENTITIES, env_var
 from tests.harness import run_suite, served
@@ -27,7 +28,7 @@ def test_workers_without_the_environment_still_act_as_every_identity() -> None:
 def test_an_unusable_target_ends_a_distributed_run_with_its_reason() -> None:
     with closed_port() as url:
         run = run_suite(url, "-n", "2")
-    assert run.returncode == 3, run.output[-2000:]
+    assert run.returncode == EXIT_UNUSABLE_TARGET, run.output[-2000:]
     assert "INTERNALERROR" not in run.output, run.output[-2000:]
     assert f"Cannot use {url}" in run.output, run.output[-2000:]
     assert "connection refused" in run.report.get("aborted", ""), run.report
