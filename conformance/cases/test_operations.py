@@ -12,8 +12,7 @@ from conformance.client import Client, api_path
 from conformance.devices_state import MONITORING, DeviceState, operate, read_device, restore
 from conformance.failures import expect
 from conformance.inventory import Inventory
-from conformance.steps import expect_status, get, uris
-from conformance.validation import check_exchange
+from conformance.steps import expect_status, get, post, uris
 
 pytestmark = pytest.mark.writes("reversible")
 
@@ -59,6 +58,16 @@ def expect_done(reply: Any, req_id: str, what: str) -> None:
     expect_status(reply, {200}, req_id, what)
 
 
+def operated(
+    caller: Client, device_id: str, req_id: str, what: str, name: str, **fields: str
+) -> tuple[Any, DeviceState, dict[str, Any]]:
+    """Posts the operation, expects it done, and reads the device back."""
+    reply = operate(caller, device_id, name, **fields)
+    expect_done(reply, req_id, what)
+    after, found = state_of(caller, device_id)
+    return reply, after, found
+
+
 # Attributes other than `id` are optional (domain page, "Device attributes"), and capabilities
 # depend on configuration ("Capabilities"): a case skips what the device gives it no way to see.
 OPERABLE_STATE = ("doNotDisturb", "forwardTo", "capabilities", *MONITORING)
@@ -87,9 +96,8 @@ def test_do_not_disturb_turns_on_and_off(own_device):
     order = ["Off", "On"] if before.do_not_disturb == "On" else ["On", "Off"]
     require_offered(found, f"DoNotDisturb{order[0]}")
     for value in order:
-        reply = operate(caller, device_id, f"DoNotDisturb{value}")
-        expect_done(reply, "DEV-OPS-001", f"DoNotDisturb{value}")
-        after, _ = state_of(caller, device_id)
+        name = f"DoNotDisturb{value}"
+        reply, after, _ = operated(caller, device_id, "DEV-OPS-001", name, name)
         expect(
             after.do_not_disturb == value,
             "DEV-OPS-001",
@@ -108,9 +116,14 @@ def test_forwarding_sets_and_removes_forward_to(own_device):
     if before.forward_to is not None:
         expect_done(operate(caller, device_id, "ForwardCallsOff"), "DEV-OPS-002", "ForwardCallsOff")
     require_offered(state_of(caller, device_id)[1], "ForwardCallsOn")
-    reply = operate(caller, device_id, "ForwardCallsOn", destination=DESTINATION)
-    expect_done(reply, "DEV-OPS-002", "ForwardCallsOn")
-    after, _ = state_of(caller, device_id)
+    reply, after, _ = operated(
+        caller,
+        device_id,
+        "DEV-OPS-002",
+        "ForwardCallsOn",
+        "ForwardCallsOn",
+        destination=DESTINATION,
+    )
     expect(
         after.forward_to == DESTINATION,
         "DEV-OPS-002",
@@ -118,9 +131,9 @@ def test_forwarding_sets_and_removes_forward_to(own_device):
         f"{after.forward_to!r}",
         reply.exchange,
     )
-    reply = operate(caller, device_id, "ForwardCallsOff")
-    expect_done(reply, "DEV-OPS-002", "ForwardCallsOff")
-    after, _ = state_of(caller, device_id)
+    reply, after, _ = operated(
+        caller, device_id, "DEV-OPS-002", "ForwardCallsOff", "ForwardCallsOff"
+    )
     expect(
         after.forward_to is None,
         "DEV-OPS-002",
@@ -153,11 +166,9 @@ def test_a_missing_or_unknown_operation_is_refused(body, own_device):
     """Posts an operation body without a known operationName; 400, and nothing changes."""
     caller, device_id = own_device("agent")
     before, _ = state_of(caller, device_id)
-    reply = caller.post(f"/me/devices/{device_id}", body)
-    check_exchange(reply, caller.target.base_url)
-    expect(reply.status == 400, "DEV-OPS-004", "HTTP 400", reply.describe(), reply)
-    after, _ = state_of(caller, device_id)
-    expect(after == before, "DEV-OPS-004", f"the device unchanged: {before}", f"{after}", reply)
+    reply = post(caller, f"/me/devices/{device_id}", body)
+    expect_status(reply, {400}, "DEV-OPS-004", "an operation body without a known operationName")
+    expect_unchanged(caller, device_id, before, "DEV-OPS-004", reply)
 
 
 @pytest.mark.requirement("DEV-OPS-005")
@@ -251,9 +262,15 @@ def test_monitoring_shows_on_the_supervisors_device(
     if before.monitoring_on:
         operate(caller, device_id, "CancelSupervisorMonitoring")
     require_offered(state_of(caller, device_id)[1], name)
-    reply = operate(caller, device_id, name, targetDeviceUri=agent_device_uri, **options)
-    expect_done(reply, "DEV-MON-002", f"{name} by a supervisor on an agent's device")
-    after, _ = state_of(caller, device_id)
+    reply, after, _ = operated(
+        caller,
+        device_id,
+        "DEV-MON-002",
+        f"{name} by a supervisor on an agent's device",
+        name,
+        targetDeviceUri=agent_device_uri,
+        **options,
+    )
     expect(
         after.monitoring == shown,
         "DEV-MON-002",
@@ -272,9 +289,13 @@ def test_cancelling_removes_monitoring(own_device, agent_device_uri):
     if not before.monitoring_on:
         reply = operate(caller, device_id, "ListenIn", targetDeviceUri=agent_device_uri)
         expect_done(reply, "DEV-MON-002", "ListenIn by a supervisor")
-    reply = operate(caller, device_id, "CancelSupervisorMonitoring")
-    expect_done(reply, "DEV-MON-003", "CancelSupervisorMonitoring while monitoring")
-    after, found = state_of(caller, device_id)
+    reply, after, found = operated(
+        caller,
+        device_id,
+        "DEV-MON-003",
+        "CancelSupervisorMonitoring while monitoring",
+        "CancelSupervisorMonitoring",
+    )
     expect(
         not any(after.monitoring),
         "DEV-MON-003",
