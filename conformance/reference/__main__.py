@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .app import ReferenceApp
 from .fixtures import FixtureError
-from .server import RunningServer, credentials, serve
+from .server import credentials, serve
 
 
 def port_number(text: str) -> int:
@@ -50,18 +50,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda signum, frame: stopping.set())
     with server:
-        describe(server, options.fixtures, options.csrf)
+        describe(server.base_url, credentials(options.fixtures), options.csrf)
         stopping.wait()
     print("stopped", flush=True)
     return 0
 
 
-def describe(server: RunningServer, fixtures: Path | None, csrf: bool) -> None:
-    print(f"Devices API reference server at {server.base_url}")
+def describe(
+    base_url: str,
+    accepted: dict[str, tuple[str, str]],
+    csrf: bool,
+    heading: str = "Devices API reference server",
+) -> None:
+    """Where the server answers and who may log in: the lines a user copies to run the suite."""
+    print(f"{heading} at {base_url}")
     if csrf:
         print("CSRF mode: POSTs need the X-CSRF-TOKEN header a GET returns")
     print("Credentials (persona  user:password):")
-    accepted = credentials(fixtures)
     width = max(len(persona) for persona in accepted)
     for persona, (user_name, password) in accepted.items():
         print(f"  {persona:<{width}}  {user_name}:{password}")

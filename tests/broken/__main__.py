@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 
 from conformance.reference.__main__ import describe
-from conformance.reference.server import serve
+from conformance.reference.server import credentials, serve
 from tests.by_hand import parse, until_stopped
 
 from .catalogue import CATALOGUE, by_name
@@ -28,7 +28,7 @@ def serve_one(name: str, host: str, port: int) -> None:
     app = row.build()
     with serve(app, host, port) as server:
         print(f"Broken server {row.name}: {row.fault} It must fail {', '.join(row.breaks)}.")
-        describe(server, None, csrf=bool(getattr(app, "csrf", False)))
+        describe(server.base_url, credentials(), csrf=bool(getattr(app, "csrf", False)))
         until_stopped()
 
 

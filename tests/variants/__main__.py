@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import sys
 
+from conformance.reference.__main__ import describe
 from tests.by_hand import parse, until_stopped
 
-from .table import BY_NAME, VARIANTS, Running, running
+from .table import BY_NAME, VARIANTS, running
 
 
 def list_variants() -> None:
@@ -17,21 +18,12 @@ def list_variants() -> None:
         print(f"{variant.name:<{width}}  {variant.choice}")
 
 
-def describe(name: str, served: Running) -> None:
-    print(f"Correct variant {name}: {BY_NAME[name].choice}. The suite must pass it.")
-    print(f"Devices API at {served.base_url}")
-    print("Credentials (persona  user:password):")
-    width = max(len(persona) for persona in served.logins)
-    for persona, (user_name, password) in served.logins.items():
-        print(f"  {persona:<{width}}  {user_name}:{password}")
-    print("Press Ctrl-C to stop.", flush=True)
-
-
 def serve_one(name: str, host: str, port: int) -> None:
     if name not in BY_NAME:
         sys.exit(f"no variant named {name!r}; see --list")
     with running(BY_NAME[name], host, port) as served:
-        describe(name, served)
+        print(f"Correct variant {name}: {BY_NAME[name].choice}. The suite must pass it.")
+        describe(served.base_url, served.logins, csrf=False, heading="Devices API")
         until_stopped()
 
 
