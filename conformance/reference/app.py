@@ -451,7 +451,8 @@ class ReferenceApp:
 
     @staticmethod
     def origin(request: Request) -> str:
-        return f"http://{request.host or 'localhost'}"
+        # The scheme the request came in on: a server behind TLS gives https URIs.
+        return f"{request.scheme}://{request.host or 'localhost'}"
 
     # --- rendering ------------------------------------------------------------------------------
 

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 import trustme
 
 from conformance.plugin import EXIT_UNUSABLE_TARGET
 from conformance.reference.app import ReferenceApp
-from conformance.reference.server import serve
+from conformance.reference.server import credentials, serve
 from tests.harness import run_suite
 
 
@@ -47,3 +48,15 @@ def test_an_unknown_ca_ends_the_run_with_its_reason(https_url: str) -> None:
     assert run.returncode == EXIT_UNUSABLE_TARGET, run.output[-2000:]
     assert "TLS certificate rejected" in run.output, run.output[-2000:]
     assert "Traceback" not in run.output
+
+
+def test_the_reference_server_gives_https_uris_over_tls(
+    authority: trustme.CA, https_url: str, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    admin, password = credentials()["admin"]
+    answer = requests.get(f"{https_url}/devices", auth=(admin, password), verify=str(bundle))
+    uris = answer.json()["uris"]
+    assert uris, answer.text
+    assert all(uri.startswith(f"{https_url}/devices/") for uri in uris), uris
