@@ -14,8 +14,11 @@ import yaml
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC_PATH = ROOT / "openapi" / "devices.yaml"
-CATALOGUE_PATH = ROOT / "openapi" / "requirements.yaml"
+# The package's `openapi` folder: in a checkout a link to the top-level openapi/, in an installed
+# wheel a copy of it; found the same way in both.
+CONTRACT_DIR = Path(__file__).resolve().parent / "openapi"
+SPEC_PATH = CONTRACT_DIR / "devices.yaml"
+CATALOGUE_PATH = CONTRACT_DIR / "requirements.yaml"
 
 LEVELS = ("MUST", "SHOULD", "MAY")
 

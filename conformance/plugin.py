@@ -8,6 +8,7 @@ The fixtures that reach the target live in conformance/conftest.py.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 from collections.abc import Callable, Generator
 from pathlib import Path
@@ -119,23 +120,51 @@ def readable_file(text: str) -> str:
 
 
 def is_conformance_run(config: pytest.Config) -> bool:
+    """Whether the run collects the kit's cases (by path, or as `--pyargs conformance`): the
+    plugin is installed for every pytest run in the environment and leaves the others alone."""
     for arg in config.args:
-        path = Path(arg.split("::")[0]).resolve()
-        if path == PACKAGE_DIR or PACKAGE_DIR in path.parents:
+        path = arg_path(arg.split("::")[0], bool(config.option.pyargs))
+        if path is not None and (path == PACKAGE_DIR or PACKAGE_DIR in path.parents):
             return True
     return False
+
+
+def arg_path(arg: str, pyargs: bool) -> Path | None:
+    """Where a command-line argument points: a path, or under --pyargs a module's file."""
+    if pyargs and not os.path.exists(arg):
+        try:
+            spec = importlib.util.find_spec(arg)
+        except (ImportError, ValueError):
+            return None
+        if spec is None or spec.origin is None:
+            return None
+        origin = Path(spec.origin).resolve()
+        return origin.parent if spec.submodule_search_locations else origin
+    return Path(arg).resolve()
+
+
+MARKERS = (
+    "requirement(id): the requirement ID a conformance case checks (openapi/requirements.yaml)",
+    "writes(level): the --writes level a case needs: reversible or all",
+    "role(name): the identity a case acts as",
+)
+
+
+def target_url(config: pytest.Config) -> str | None:
+    """The target however it was given: --base-url, PYTEST_BASE_URL (that option's default),
+    the `base_url` ini setting or `-o base_url=...`. pytest-base-url copies the ini setting to
+    the option only in its own pytest_configure, after this one, and not on xdist workers."""
+    return config.getoption("base_url", None) or config.getini("base_url") or None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     if not is_conformance_run(config):
         return
-    # Both are read when the fuzzing module is imported (schemathesis settings are set there).
-    os.environ["DEVICES_API_WRITES"] = write_level(config)
-    examples = config.getoption("fuzz_examples")
-    if examples is not None:
-        # Read when the fuzzing module is imported (schemathesis settings are set there).
-        os.environ["DEVICES_API_FUZZ_EXAMPLES"] = str(examples)
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    # One target for every part of the run, whichever way it was given.
+    config.option.base_url = target_url(config)
     configure_distribution(config)
     check_base_url(config.getoption("base_url", None))
     PACER.rate = share_of_rate(config.getoption("rate_limit"), config)
@@ -211,6 +240,8 @@ def write_level(config: pytest.Config) -> str:
 # First: xdist reads the `xdist_group` markers set here when it names the cases of a worker.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if RESULTS_KEY not in config.stash:
+        return
     # Generated requests come last: with writes allowed they change state no case restores.
     items.sort(key=lambda item: case_requirement(item).startswith("DEV-FUZZ"))
     allowed = write_level(config)
@@ -232,6 +263,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         identity = case_identity(item)
         if identity:
             item.user_properties.append(("identity", identity))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:
+    """schemathesis builds a module's tests from its schema's settings when it collects them:
+    a case module's `apply_run_settings(config)` gives it this run's options first."""
+    if RESULTS_KEY not in collector.config.stash or not isinstance(collector, pytest.Module):
+        return
+    apply = getattr(collector.obj, "apply_run_settings", None)
+    if apply is not None:
+        apply(collector.config)
 
 
 def case_requirement(item: pytest.Item) -> str:

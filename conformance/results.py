@@ -6,6 +6,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,16 @@ from conformance.contract import catalogue, requirement, spec_digest
 from conformance.report import html, matrix
 from conformance.workers import WRITES_GROUP
 
-KIT_VERSION = "0.1.0"
+
+def installed_version() -> str:
+    """The one version number: the package's metadata (pyproject.toml)."""
+    try:
+        return metadata.version("devices-api-conformance")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+KIT_VERSION = installed_version()
 
 
 @dataclass

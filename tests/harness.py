@@ -113,15 +113,26 @@ def run_suite(
             "--writes", "all", "--report-dir", report_dir, "-q", "-p", "no:cacheprovider",
             *select, *args,
         ]  # fmt: skip
-        done = subprocess.run(
-            command,
-            cwd=ROOT,
-            env=env if env is not None else reference_environment(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        report_path = Path(report_dir) / "conformance.json"
-        report = json.loads(report_path.read_text()) if report_path.exists() else {}
+        return run_command(command, ROOT, Path(report_dir), env, timeout)
+
+
+def run_command(
+    command: Sequence[str],
+    cwd: Path,
+    report_dir: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> SuiteRun:
+    """A run of the suite however it is started, and the report it left in report_dir."""
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env=env if env is not None else reference_environment(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    report_path = report_dir / "conformance.json"
+    report = json.loads(report_path.read_text()) if report_path.exists() else {}
     return SuiteRun(done.returncode, done.stdout + done.stderr, report)

@@ -3,7 +3,6 @@ identity, judged by schemathesis's checks against the contract."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import hypothesis
@@ -16,16 +15,15 @@ from schemathesis.specs.openapi import checks
 from conformance.client import PACER, TargetSession, basic
 from conformance.contract import SPEC_PATH
 from conformance.numbers_pool import NumberPool
+from conformance.plugin import write_level
 from conformance.target import Target
 
 DEFAULT_EXAMPLES = 15
-FUZZ_EXAMPLES = int(os.environ.get("DEVICES_API_FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
 FUZZ_IDENTITIES = ("admin", "supervisor", "agent")
 
 # config=Config(): no schemathesis.toml of the target's repository changes the verdicts.
 schema = schemathesis.openapi.from_path(SPEC_PATH, config=schemathesis.Config())
 schema.config.generation.update(
-    max_examples=FUZZ_EXAMPLES,
     # The gate gives the same verdict on every run: derandomized, no example database.
     deterministic=True,
     database="none",
@@ -53,15 +51,28 @@ class SuitePace(Limiter):
         return True
 
 
-if PACER.rate:
-    schema.config.rate_limit = SuitePace()
+EVERY_UNEXPECTED_METHOD = frozenset(schema.config.phases.coverage.unexpected_methods or ())
 
-# The coverage phase also sends every method an operation lacks (DELETE, PUT, PATCH, ...) to
-# its path, ids filled from the contract's examples: on a server that wrongly implements one,
-# that is a write. Read-only and reversible runs leave those to the 405 cases, which use
-# unknown ids.
-if os.environ.get("DEVICES_API_WRITES", "all") != "all":
-    schema.config.phases.coverage.unexpected_methods = set()
+
+def fuzz_examples(config: pytest.Config) -> int:
+    return int(config.getoption("fuzz_examples") or DEFAULT_EXAMPLES)
+
+
+def apply_run_settings(config: pytest.Config) -> None:
+    """This run's options on the schema, before schemathesis builds its tests from it (the
+    plugin calls this at collection, from pytest's config: the module may have been imported
+    by an earlier run in the same process)."""
+    schema.config.generation.update(max_examples=fuzz_examples(config))
+    schema.config.rate_limit = SuitePace() if PACER.rate else None
+    # The coverage phase also sends every method an operation lacks (DELETE, PUT, PATCH, ...)
+    # to its path, ids filled from the contract's examples: on a server that wrongly
+    # implements one, that is a write. Read-only and reversible runs leave those to the 405
+    # cases, which use unknown ids.
+    writes_all = write_level(config) == "all"
+    schema.config.phases.coverage.unexpected_methods = set(
+        EVERY_UNEXPECTED_METHOD if writes_all else ()
+    )
+
 
 # Whether valid input is accepted depends on what no schema holds: the device's state (an
 # operation not among its capabilities is refused), numbering plans (a well-formed but
@@ -133,7 +144,7 @@ def test_linked_sequences_conform(identity, target, inventory, fuzz_session, req
     machine = linked_machine(scope, target, authorization, fuzz_session, pool)
     machine.run(
         settings=hypothesis.settings(
-            max_examples=FUZZ_EXAMPLES,
+            max_examples=fuzz_examples(request.config),
             stateful_step_count=5,
             derandomize=True,
             database=None,

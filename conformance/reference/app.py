@@ -53,6 +53,8 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
+from conformance.contract import SPEC_PATH
+
 from .fixtures import ROLE_ADMIN, ROLE_AGENT, User, load_fixtures
 from .state import (
     FORBIDDEN,
@@ -70,7 +72,7 @@ if TYPE_CHECKING:
 
 BASE_PATH = "/api/v2"
 OPENAPI_PATH = f"{BASE_PATH}/openapi.yaml"
-OPENAPI_FILE = Path(__file__).resolve().parents[2] / "openapi" / "devices.yaml"
+OPENAPI_FILE = SPEC_PATH
 DOCS_PATH = f"{BASE_PATH}/docs"
 # Built by `python -m conformance.report.docs`; absent until then.
 DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "build" / "devices.html"
