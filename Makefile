@@ -8,14 +8,34 @@ STAMP := $(VENV)/.installed
 # pytest's start-up (research notes, stack-notes section 4e).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: conformance test lint serve clean
+# The locks: every package pinned with its hashes, for every platform, from pyproject.toml's
+# ranges; a pin that still fits is kept (uv reads the lock it writes).
+LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--quiet --custom-compile-command "make lock"
 
-$(STAMP): requirements.lock pyproject.toml
+.PHONY: conformance test lint serve clean lock lock-check
+
+$(STAMP): requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+## Pin again after a change of pyproject.toml's dependencies: runtime, then development.
+lock: $(STAMP)
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -c requirements.lock -o requirements-dev.lock
+
+## Whether the locks are what `make lock` makes from pyproject.toml (in a copy: nothing changes).
+lock-check: $(STAMP)
+	rm -rf $(VENV)/lock-check && mkdir $(VENV)/lock-check
+	cp pyproject.toml requirements.lock requirements-dev.lock $(VENV)/lock-check/
+	cd $(VENV)/lock-check && $(MAKE) --no-print-directory -f $(CURDIR)/Makefile \
+		BIN=$(CURDIR)/$(BIN) STAMP= lock
+	diff -u requirements.lock $(VENV)/lock-check/requirements.lock \
+		&& diff -u requirements-dev.lock $(VENV)/lock-check/requirements-dev.lock \
+		|| { echo "The locks are out of date with pyproject.toml: run make lock"; exit 1; }
 
 ## The conformance suite against the embedded reference server (or ARGS="--base-url ...").
 conformance: $(STAMP)
