@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-
 # This module is part of the package pytest will load as a plugin: pytest finds the package
 # imported already and warns that it cannot rewrite its asserts. The cases' modules, conftest
 # and plugin are imported by pytest itself, after, and are rewritten as usual.
