@@ -334,12 +334,25 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
             verdict = "warning"
             report.outcome = "passed"
             report.user_properties.append(("message", str(failure)))
+            # junit.xml takes a case's properties from its last report: the item's, so that a
+            # passed case there still says which SHOULD it broke.
+            item.user_properties.append(("warning", f"{failure.req_id} broken: {failure}"))
     elif report.failed and report.when == "call" and case_requirement(item).startswith("DEV-FUZZ"):
         verdict = "fail"
         report.longrepr = fuzz_failure(item, failure)
     elif report.failed:
         verdict = "fail" if report.when == "call" else "error"
     report.user_properties.append(("verdict", verdict))
+
+
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, str] | None:
+    """A broken SHOULD passes the run, but is counted apart in the console: `W` in the
+    progress and "N broken SHOULD" in the last line."""
+    if report.when == "call" and dict(report.user_properties).get("verdict") == "warning":
+        return "broken SHOULD", "W", "BROKEN SHOULD"
+    return None
 
 
 def fuzz_failure(item: pytest.Item, failure: BaseException | None) -> str:

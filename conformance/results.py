@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -176,7 +177,13 @@ class Results:
         (self.report_dir / "conformance.json").write_text(
             json.dumps(document, indent=2), encoding="utf-8"
         )
-        (self.report_dir / "conformance.md").write_text(markdown(document), encoding="utf-8")
+        summary = markdown(document)
+        (self.report_dir / "conformance.md").write_text(summary, encoding="utf-8")
+        # GitHub Actions shows what a step appends to this file on the run's page.
+        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if step_summary:
+            with open(step_summary, "a", encoding="utf-8") as stream:
+                stream.write(summary)
         (self.report_dir / "conformance.html").write_text(html.render(document), encoding="utf-8")
 
 

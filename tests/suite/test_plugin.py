@@ -3,11 +3,14 @@ broken SHOULD and --strict, visible skips for missing credentials."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from conformance.reference.app import ReferenceApp
-from tests.harness import ROOT, Recorder, reference_environment, run_suite, served
+from tests.harness import ROOT, Recorder, reference_environment, run_command, run_suite, served
 
 
 class NoCancelOffered(ReferenceApp):
@@ -88,3 +91,31 @@ def test_a_reversible_run_creates_nothing() -> None:
     assert not creates, creates
     after = set(app.app.store.devices())
     assert after == before, sorted(d.id for d in after ^ before)
+
+
+def test_a_broken_should_shows_in_junit_the_console_and_the_step_summary(tmp_path: Path) -> None:
+    """Passed, yet visible: a `warning` property on its JUnit case, counted apart in the
+    console's last line, and the Markdown report appended to GitHub's step summary."""
+    step_summary = tmp_path / "step-summary.md"
+    step_summary.write_text("earlier step\n", encoding="utf-8")
+    env = {**reference_environment(), "GITHUB_STEP_SUMMARY": str(step_summary)}
+    with served(NoCancelOffered()) as url:
+        command = [
+            sys.executable, "-m", "pytest", "conformance", "--base-url", url, "--writes", "all",
+            "--report-dir", str(tmp_path), "-q", "-p", "no:cacheprovider", "-k", "DEV-MON",
+        ]  # fmt: skip
+        run = run_command(command, ROOT, tmp_path, env)
+    assert run.returncode == 0, run.output[-2000:]
+    assert re.search(r"\d+ broken SHOULD", run.output.splitlines()[-1]), run.output[-500:]
+    cases = ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")
+    warnings = [
+        prop.get("value", "")
+        for case in cases
+        for prop in case.iter("property")
+        if prop.get("name") == "warning"
+    ]
+    assert warnings, "no case of junit.xml says it broke a SHOULD"
+    assert all(w.startswith("DEV-MON-004 broken: ") for w in warnings), warnings
+    summary = step_summary.read_text(encoding="utf-8")
+    assert summary.startswith("earlier step\n# Devices API conformance"), summary[:200]
+    assert "DEV-MON-004" in summary
