@@ -1,6 +1,6 @@
-"""The kit as an implementer installs it: the wheel built once from this checkout, installed
-with the runtime lock (hashes required) into one fresh venv per test session, outside the
-checkout."""
+"""The kit as an implementer installs it: the wheel built once from this checkout (from its
+sdist), installed by action.yml's own install step (the runtime lock, hashes required) into one
+fresh venv per test session, outside the checkout."""
 
 from __future__ import annotations
 
@@ -12,47 +12,42 @@ from pathlib import Path
 import pytest
 
 from tests.harness import ROOT
+from tests.install.action import run_step
 
-INSTALL_TIMEOUT = 600
+BUILD_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
 class InstalledKit:
-    venv: Path
+    runner_temp: Path  # the venv is its devices-api-conformance/, as the action makes it
     wheel: Path
 
-    @property
-    def bin(self) -> Path:
-        return self.venv / "bin"
-
     def command(self, name: str) -> str:
-        return str(self.bin / name)
-
-
-def run(command: list[str], cwd: Path) -> None:
-    done = subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
-    )
-    assert done.returncode == 0, f"{' '.join(command)}\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+        return str(self.runner_temp / "devices-api-conformance" / "bin" / name)
 
 
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     # The sdist first, the wheel from it: both build, and nothing is written in the checkout.
-    run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
+        capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (built,) = dist.glob("devices_api_conformance-*.whl")
     return built
 
 
 @pytest.fixture(scope="session")
 def installed_kit(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> InstalledKit:
-    venv = tmp_path_factory.mktemp("venv")
-    run([sys.executable, "-m", "venv", str(venv)], venv)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    run([*pip, "--require-hashes", "-r", str(ROOT / "requirements.lock")], venv)
-    run([*pip, "--no-deps", str(wheel)], venv)
-    return InstalledKit(venv, wheel)
+    runner_temp = tmp_path_factory.mktemp("runner-temp")
+    done = run_step(
+        "Install the conformance kit", {"base-url": "unused", "kit": str(wheel)},
+        runner_temp, cwd=runner_temp,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return InstalledKit(runner_temp, wheel)
 
 
 @pytest.fixture
