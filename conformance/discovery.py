@@ -38,6 +38,7 @@ class Step:
 
     name: str
     path: str
+    operation_id: str
     requirement: str
     what: str  # what the cases learn from it, for skip reasons
 
@@ -46,9 +47,9 @@ class Step:
         return f"GET {self.path}{query}"
 
 
-ME = Step("me", "/me", "DEV-PERM-010", "user record")
-MY_DEVICES = Step("my-devices", "/me/devices", "DEV-PERM-006", "devices")
-ALL_DEVICES = Step("all-devices", "/devices", "DEV-PERM-001", "view of every device")
+ME = Step("me", "/me", "getMe", "DEV-PERM-010", "user record")
+MY_DEVICES = Step("my-devices", "/me/devices", "listMyDevices", "DEV-PERM-006", "devices")
+ALL_DEVICES = Step("all-devices", "/devices", "listDevices", "DEV-PERM-001", "view of every device")
 STEPS = (ME, MY_DEVICES, ALL_DEVICES)
 
 
