@@ -218,11 +218,15 @@ def judge(step: Step, exchange: Exchange, base_url: str) -> None:
     expect(
         exchange.status < 500, "DEV-HTTP-002", "a status below 500", exchange.describe(), exchange
     )
+    actual = exchange.describe()
+    if exchange.status == 401:
+        # Most often the credentials given are wrong: say where to look first.
+        actual += f"; the target refused these credentials: check ${exchange.env_var}"
     expect(
         exchange.status == 200,
         step.requirement,
         f"{exchange.identity}: {step.describe()} allowed: HTTP 200",
-        exchange.describe(),
+        actual,
         exchange,
     )
     body = exchange.json()
