@@ -38,6 +38,7 @@ class Step:
 
     name: str
     path: str
+    operation_id: str
     requirement: str
     what: str  # what the cases learn from it, for skip reasons
 
@@ -46,9 +47,9 @@ class Step:
         return f"GET {self.path}{query}"
 
 
-ME = Step("me", "/me", "DEV-PERM-010", "user record")
-MY_DEVICES = Step("my-devices", "/me/devices", "DEV-PERM-006", "devices")
-ALL_DEVICES = Step("all-devices", "/devices", "DEV-PERM-001", "view of every device")
+ME = Step("me", "/me", "getMe", "DEV-PERM-010", "user record")
+MY_DEVICES = Step("my-devices", "/me/devices", "listMyDevices", "DEV-PERM-006", "devices")
+ALL_DEVICES = Step("all-devices", "/devices", "listDevices", "DEV-PERM-001", "view of every device")
 STEPS = (ME, MY_DEVICES, ALL_DEVICES)
 
 
@@ -213,18 +214,50 @@ def ask(client: Client, step: Step, inventory: Inventory, identity: Identity) ->
 
 def judge(step: Step, exchange: Exchange, base_url: str) -> None:
     """The order decides the ID: a 5xx is DEV-HTTP-002, a refusal the step's permission rule,
-    then what every response obeys, then what the step reads from the body."""
+    then the member the suite reads, then what every response obeys (the contract)."""
     expect(
         exchange.status < 500, "DEV-HTTP-002", "a status below 500", exchange.describe(), exchange
     )
+    actual = exchange.describe()
+    if exchange.status == 401:
+        # Most often the credentials given are wrong: say where to look first.
+        actual += f"; the target refused these credentials: check ${exchange.env_var}"
     expect(
         exchange.status == 200,
         step.requirement,
         f"{exchange.identity}: {step.describe()} allowed: HTTP 200",
-        exchange.describe(),
+        actual,
         exchange,
     )
+    body = exchange.json()
+    if isinstance(body, dict):
+        expect_member(step, body, exchange)
     check_exchange(exchange, base_url)
+
+
+def expect_member(step: Step, body: dict[str, Any], exchange: Exchange) -> None:
+    if step is ME:
+        expect(
+            user_id(body) is not None,
+            "DEV-ME-001",
+            "the caller under `user`, with a non-empty string `id`",
+            f"user {body.get('user')!r}"[:200],
+            exchange,
+        )
+    else:
+        expect(
+            isinstance(body.get("devices"), list),
+            "DEV-FLD-002",
+            "the devices under `devices`",
+            f"members {sorted(body)}",
+            exchange,
+        )
+
+
+def user_id(body: dict[str, Any]) -> str | None:
+    user = body.get("user")
+    found = user.get("id") if isinstance(user, dict) else None
+    return found if isinstance(found, str) and found else None
 
 
 def statuscode_ok(exchange: Exchange | None) -> bool:
@@ -232,32 +265,21 @@ def statuscode_ok(exchange: Exchange | None) -> bool:
 
 
 def whoami(client: Client, inventory: Inventory) -> Identity:
+    """Who the identity is; what `GET /me` cannot tell is assumed (roles) or missing (id)."""
     identity = Identity(client.identity, None, "", REQUIRED_ROLES[client.identity])
-    body = ask(client, ME, inventory, identity)
+    body = ask(client, ME, inventory, identity) or {}
     outcome = inventory.outcomes[(client.identity, ME.name)]
     if outcome.failure is not None:
         note_unanswered(identity, outcome.failure)
-    user = body.get("user") if body else None
-    if body is not None and outcome.failure is None:
-        try:
-            expect(
-                isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"],
-                "DEV-ME-001",
-                "the caller under `user`, with a non-empty string `id`",
-                f"members {sorted(body)}",
-                client.exchanges[-1],
-            )
-        except RequirementFailure as failure:
-            outcome.failure = failure
-            identity.missing["user record"] = outcome.reason()
-    if isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]:
-        identity.user_id = user["id"]
-        identity.user_name = str(user.get("userName", ""))
-        roles = user.get("roles")
-        if isinstance(roles, list):
-            identity.roles = frozenset(str(role) for role in roles)
-    else:
-        identity.missing["user id"] = identity.missing.get("user record", "GET /me has no user id")
+    found = user_id(body)
+    if found is None:
+        identity.missing["user id"] = identity.missing[ME.what]
+        return identity
+    identity.user_id = found
+    identity.user_name = str(body["user"].get("userName", ""))
+    roles = body["user"].get("roles")
+    if isinstance(roles, list):
+        identity.roles = frozenset(str(role) for role in roles)
     return identity
 
 
@@ -304,20 +326,9 @@ def device_map(
     client: Client, step: Step, inventory: Inventory, identity: Identity
 ) -> dict[str, dict[str, Any]] | None:
     body = ask(client, step, inventory, identity)
-    outcome = inventory.outcomes[(client.identity, step.name)]
-    if body is None:
-        identity.missing["devices"] = identity.missing[step.what]
-        return None
-    devices = body.get("devices")
+    devices = body.get("devices") if body else None
     if not isinstance(devices, list):
-        if outcome.failure is None:
-            outcome.failure = RequirementFailure(
-                "DEV-FLD-002",
-                "the devices under `devices`",
-                f"members {sorted(body)}",
-                client.exchanges[-1],
-            )
-        identity.missing["devices"] = outcome.reason()
+        identity.missing["devices"] = identity.missing[step.what]
         return None
     return {d["id"]: d for d in devices if isinstance(d, dict) and isinstance(d.get("id"), str)}
 
