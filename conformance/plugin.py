@@ -346,7 +346,7 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
             report.user_properties.append(("message", str(failure)))
             # junit.xml takes a case's properties from its last report: the item's, so that a
             # passed case there still says which SHOULD it broke.
-            item.user_properties.append(("warning", f"{failure.req_id} broken: {failure}"))
+            item.user_properties.append(("warning", str(failure)))
     elif report.failed and report.when == "call" and case_requirement(item).startswith("DEV-FUZZ"):
         verdict = "fail"
         report.longrepr = fuzz_failure(item, failure)

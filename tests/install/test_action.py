@@ -40,8 +40,11 @@ def run_action(app: object, kit: InstalledKit, folder: Path) -> tuple[int, str, 
 def test_the_action_passes_a_correct_server(installed_kit: InstalledKit, empty_folder: Path):
     returncode, output, report = run_action(ReferenceApp(), installed_kit, empty_folder)
     assert returncode == 0, output[-3000:]
+    assert report["kit_version"] == installed_kit.wheel.name.split("-")[1]
     assert report["target"]["writes"] == "none"
+    assert not [r["id"] for r in report["requirements"] if r["status"] == "fail"]
     assert (empty_folder / "conformance-out" / "junit.xml").is_file()
+    assert "Traceback" not in output
     passwords = [value.split(":", 1)[1] for value in credential_inputs().values()]
     assert not [p for p in passwords if p in output]
 

@@ -1,6 +1,7 @@
-"""The installed kit, run from an empty folder as an implementer's CI runs it: the console
-script and `pytest --pyargs conformance` pass a correct server, fail a broken one, and write
-their reports where they ran; an unrelated pytest run in the same venv is left alone."""
+"""The installed kit, run from an empty folder as an implementer's CI runs it: `pytest --pyargs
+conformance` fails a broken server and writes its reports where it ran, an unusable target
+ends the run as from a checkout, and an unrelated pytest run in the same venv is left alone.
+The console script against a correct and a broken server: test_action.py."""
 
 from __future__ import annotations
 
@@ -8,27 +9,12 @@ import subprocess
 from pathlib import Path
 
 from conformance.plugin import EXIT_UNUSABLE_TARGET
-from conformance.reference.app import ReferenceApp
 from tests.broken.catalogue import by_name
 from tests.harness import reference_environment, run_command, served
 from tests.install.conftest import InstalledKit
 
 # Fewer generated requests than a user's run: the point here is where the kit runs from.
 QUICK = ("-q", "-p", "no:cacheprovider", "--fuzz-examples", "3")
-
-
-def test_the_console_script_passes_a_correct_server(
-    installed_kit: InstalledKit, empty_folder: Path
-) -> None:
-    with served(ReferenceApp()) as url:
-        command = [installed_kit.command("devices-api-conformance"), "--base-url", url, *QUICK]
-        run = run_command(command, empty_folder, empty_folder / "reports")
-    assert run.returncode == 0, run.output[-3000:]
-    assert run.report["kit_version"] == installed_kit.wheel.name.split("-")[1]
-    assert run.report["target"] == {"base_url": url, "writes": "none", "strict": False}
-    assert not [r["id"] for r in run.report["requirements"] if r["status"] == "fail"]
-    assert (empty_folder / "reports" / "junit.xml").is_file()
-    assert "Traceback" not in run.output
 
 
 def test_pytest_pyargs_fails_a_broken_server(

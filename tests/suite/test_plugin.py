@@ -115,7 +115,7 @@ def test_a_broken_should_shows_in_junit_the_console_and_the_step_summary(tmp_pat
         if prop.get("name") == "warning"
     ]
     assert warnings, "no case of junit.xml says it broke a SHOULD"
-    assert all(w.startswith("DEV-MON-004 broken: ") for w in warnings), warnings
+    assert all(w.startswith("DEV-MON-004 (SHOULD): ") for w in warnings), warnings
     summary = step_summary.read_text(encoding="utf-8")
     assert summary.startswith("earlier step\n# Devices API conformance"), summary[:200]
     assert "DEV-MON-004" in summary
