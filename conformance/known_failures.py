@@ -399,12 +399,12 @@ def document(known: KnownFailures, ran: Sequence[Ran]) -> dict[str, Any]:
 def summary_lines(known: KnownFailures, ran: Sequence[Ran], strict: bool) -> list[str]:
     lines = []
     for status in statuses(known, ran):
-        word = {"fixed": "FIXED" if strict else "WARNING FIXED"}.get(
-            status.status, status.status.upper()
-        )
+        note = status.note
+        if status.status == "fixed":
+            note += " (--strict: the run fails)" if strict else " (a warning; --strict fails)"
         lines.append(
-            f"{word:<8} {status.requirement} ({known.path} entry {status.number}): "
-            f"{status.note}. Reason given: {status.reason}"
+            f"{status.status.upper():<8} {status.requirement} ({known.path} entry "
+            f"{status.number}): {note}. Reason given: {status.reason}"
         )
     return lines
 

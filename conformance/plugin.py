@@ -214,8 +214,7 @@ def write_level(config: pytest.Config) -> str:
 # First: xdist reads the `xdist_group` markers set here when it names the cases of a worker.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Before -k deselects: an entry that matches no case of the whole suite is a usage error.
-    known_failures.check_collection(known(config), [case_facts(item) for item in items])
+    check_known_failures(config, items)
     # Generated requests come last: with writes allowed they change state no case restores.
     items.sort(key=lambda item: case_requirement(item).startswith("DEV-FUZZ"))
     allowed = write_level(config)
@@ -242,6 +241,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def case_requirement(item: pytest.Item) -> str:
     marker = item.get_closest_marker("requirement")
     return str(marker.args[0]) if marker else ""
+
+
+def check_known_failures(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Before -k deselects: an entry that matches no case of the whole suite is a usage error.
+    An xdist worker hands it back, as it does an unusable target: raised there, it would
+    crash the worker."""
+    try:
+        known_failures.check_collection(known(config), [case_facts(item) for item in items])
+    except pytest.UsageError as error:
+        if not is_worker(config):
+            raise
+        abort(config, str(error), EXIT_USAGE)
 
 
 def case_facts(item: pytest.Item) -> known_failures.Case:
