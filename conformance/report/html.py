@@ -67,19 +67,32 @@ def render(document: Mapping[str, Any]) -> str:
 
 
 def verdict_banner(document: Mapping[str, Any]) -> str:
-    """The gate's answer: a broken MUST fails the run; a broken SHOULD only warns."""
+    """The gate's answer: a broken MUST fails the run; a broken SHOULD only warns; a known
+    failure is counted apart, and a fixed known-failure entry fails the run under --strict."""
     broken = count_status(document, "fail")
     warned = count_status(document, "warning")
     known = count_status(document, "known")
+    fixed = fixed_entries(document)
     if broken:
         text, kind = f"FAIL: {broken} requirement(s) broken", "fail"
+    elif fixed and document["target"].get("strict"):
+        text, kind = f"FAIL (--strict): {fixed} known-failure entry(ies) fixed", "fail"
     elif warned:
         text, kind = f"PASS with {warned} warning(s)", "warning"
+    elif known:
+        text, kind = "PASS: no new failure", "pass"
     else:
         text, kind = "PASS: no requirement broken", "pass"
     if known:
-        text += f"; {known} broken requirement(s) known, listed apart"
+        text += f"; {known} requirement(s) broken as known, listed apart"
+    if fixed:
+        text += f"; {fixed} known-failure entry(ies) fixed: remove them"
     return f'<p id="verdict" class="verdict {kind}">{e(text)}</p>'
+
+
+def fixed_entries(document: Mapping[str, Any]) -> int:
+    known = document.get("known_failures") or {}
+    return sum(1 for entry in known.get("entries", []) if entry["status"] == "fixed")
 
 
 def count_status(document: Mapping[str, Any], status: str) -> int:

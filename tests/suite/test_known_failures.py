@@ -1,0 +1,275 @@
+"""A known-failures file as an implementer adopts it, run by run: against a server that breaks
+two requirements (DEV-ME-001 and DEV-OPS-003), the gate fails without the file, passes with one
+naming both, and fails on the one a file leaves out; against the reference server both entries
+are reported fixed (a failure under --strict); an entry that cannot match, or has expired, is
+caught; one command writes the file. Each run is `pytest conformance --base-url ...` in a
+subprocess, its reports read back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conformance.known_failures import parse
+from conformance.plugin import EXIT_USAGE
+from conformance.reference import ReferenceApp
+from conformance.workers import WRITES_GROUP
+from tests.broken.catalogue import by_name
+from tests.broken.faults import layered, rewrite_json, route
+from tests.broken.replacements import user_field
+from tests.harness import ROOT, SuiteRun, reference_environment, run_suite, served
+
+BROKEN = ("DEV-ME-001", "DEV-OPS-003")
+# The forwarding fault of the catalogue with /me's userName upper-cased on top.
+TWO_FAULTS = layered(
+    rewrite_json(user_field("userName", str.upper), route("/me")),
+    base=by_name("forward-without-destination").build,
+)
+# Both requirements' cases and their neighbours, which must keep passing: a few seconds a run.
+SELECTION = ("-k", "DEV-ME or DEV-OPS")
+REASONS = {
+    "DEV-ME-001": "The directory connector upper-cases user names.",
+    "DEV-OPS-003": "ForwardCallsOn falls back to the voicemail number.",
+}
+
+
+@pytest.fixture(scope="module")
+def broken_url() -> Iterator[str]:
+    with served(TWO_FAULTS()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def reference_url() -> Iterator[str]:
+    with served(ReferenceApp()) as url:
+        yield url
+
+
+def known_file(directory: Path, *entries: dict[str, Any]) -> str:
+    path = directory / "known-failures.yaml"
+    path.write_text(yaml.safe_dump({"known_failures": list(entries)}), encoding="utf-8")
+    return str(path)
+
+
+def entry(req_id: str, **more: Any) -> dict[str, Any]:
+    return {"requirement": req_id, "reason": REASONS[req_id], **more}
+
+
+def statuses(run: SuiteRun) -> dict[str, str]:
+    return {r["id"]: r["status"] for r in run.report["requirements"] if r["id"] in BROKEN}
+
+
+def entry_statuses(run: SuiteRun) -> dict[str, str]:
+    return {e["requirement"]: e["status"] for e in run.report["known_failures"]["entries"]}
+
+
+def suite(url: str, reports: Path, *args: str) -> SuiteRun:
+    """The run, its report read from `reports` (which keeps the other files for a test)."""
+    run = run_suite(url, *SELECTION, *args, "-rx", "--report-dir", str(reports))
+    path = reports / "conformance.json"
+    report = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return SuiteRun(run.returncode, run.output, report)
+
+
+def test_without_the_file_the_run_fails(broken_url: str, tmp_path: Path) -> None:
+    run = suite(broken_url, tmp_path / "reports")
+    assert run.returncode == 1, run.output[-3000:]
+    assert statuses(run) == dict.fromkeys(BROKEN, "fail"), run.output[-3000:]
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_a_file_naming_both_passes_and_shows_them_known(
+    broken_url: str, tmp_path: Path, workers: str
+) -> None:
+    """Under xdist too: the verdict is made on the worker, the exit status on the controller."""
+    path = known_file(tmp_path, *(entry(req_id) for req_id in BROKEN))
+    report_dir = tmp_path / "reports"
+    run = suite(broken_url, report_dir, "--known-failures", path, "-n", workers)
+    assert run.returncode == 0, run.output[-3000:]
+    assert statuses(run) == dict.fromkeys(BROKEN, "known"), run.output[-3000:]
+    assert entry_statuses(run) == dict.fromkeys(BROKEN, "known")
+    for reason in REASONS.values():
+        assert reason in run.output, run.output[-3000:]
+    assert "5 xfailed" in run.output, run.output[-3000:]
+    check_reports(report_dir)
+
+
+def check_reports(report_dir: Path) -> None:
+    """Known failures apart from new ones, with their reasons, in every report."""
+    markdown = (report_dir / "conformance.md").read_text(encoding="utf-8")
+    assert "## Known failures" in markdown
+    assert "## Failures" not in markdown
+    page = (report_dir / "conformance.html").read_text(encoding="utf-8")
+    assert "PASS: no new failure" in page
+    assert (
+        "No case failed." in page[page.index('id="failures"') : page.index('id="known-failures"')]
+    )
+    known = page[page.index('id="known-failures"') : page.index('id="matrix"')]
+    for req_id, reason in REASONS.items():
+        assert reason in markdown
+        assert reason in known
+        assert f'href="#{req_id}"' in known
+    assert "<b>Actual:</b>" in known, "the failure itself is not shown"
+    junit = ET.parse(report_dir / "junit.xml").getroot()
+    skipped = {
+        str(case.get("name")).removesuffix(f"@{WRITES_GROUP}"): case.find("skipped")
+        for case in junit.iter("testcase")
+        if case.find("skipped") is not None
+    }
+    forwarding = skipped["test_forwarding_without_destination_is_refused"]
+    assert forwarding is not None
+    assert REASONS["DEV-OPS-003"] in str(forwarding.get("message"))
+    assert not list(junit.iter("failure")), "a known failure reads as a failure in junit.xml"
+    cases = json.loads((report_dir / "conformance.json").read_text(encoding="utf-8"))["cases"]
+    known_cases = [c for c in cases if c["verdict"] == "known"]
+    assert {c["broken"] for c in known_cases} == set(BROKEN)
+    assert all("Expected:" in c["message"] for c in known_cases)
+
+
+def test_a_file_naming_one_fails_on_the_other(broken_url: str, tmp_path: Path) -> None:
+    run = suite(
+        broken_url,
+        tmp_path / "reports",
+        "--known-failures",
+        known_file(tmp_path, entry("DEV-ME-001")),
+    )
+    assert run.returncode == 1, run.output[-3000:]
+    assert statuses(run) == {"DEV-ME-001": "known", "DEV-OPS-003": "fail"}
+    assert "FAIL    DEV-OPS-003" in run.output
+
+
+def test_against_a_correct_server_both_entries_are_fixed(
+    reference_url: str, tmp_path: Path
+) -> None:
+    path = known_file(tmp_path, *(entry(req_id) for req_id in BROKEN))
+    lenient = suite(reference_url, tmp_path / "lenient", "--known-failures", path)
+    strict = suite(reference_url, tmp_path / "strict", "--known-failures", path, "--strict")
+    assert lenient.returncode == 0, lenient.output[-3000:]
+    assert entry_statuses(lenient) == dict.fromkeys(BROKEN, "fixed")
+    assert lenient.output.count("pass now: remove the entry") == 2, lenient.output[-3000:]
+    assert strict.returncode == 1, strict.output[-3000:]
+    assert entry_statuses(strict) == dict.fromkeys(BROKEN, "fixed")
+
+
+def test_an_entry_whose_cases_were_skipped_is_not_called_fixed(
+    reference_url: str, tmp_path: Path
+) -> None:
+    """A read-only run skips the forwarding case: the entry is neither fixed nor known."""
+    path = known_file(tmp_path, *(entry(req_id) for req_id in BROKEN))
+    run = suite(
+        reference_url,
+        tmp_path / "reports",
+        "--known-failures",
+        path,
+        "--writes",
+        "none",
+        "--strict",
+    )
+    assert entry_statuses(run) == {"DEV-ME-001": "fixed", "DEV-OPS-003": "not seen"}
+    assert "NOT SEEN DEV-OPS-003" in run.output, run.output[-3000:]
+
+
+def test_an_expired_entry_fails_again(broken_url: str, tmp_path: Path) -> None:
+    path = known_file(
+        tmp_path,
+        entry("DEV-ME-001", expires="2099-12-31"),
+        entry("DEV-OPS-003", expires="2020-01-31"),
+    )
+    run = suite(broken_url, tmp_path / "reports", "--known-failures", path)
+    assert run.returncode == 1, run.output[-3000:]
+    assert statuses(run) == {"DEV-ME-001": "known", "DEV-OPS-003": "fail"}
+    assert entry_statuses(run) == {"DEV-ME-001": "known", "DEV-OPS-003": "expired"}
+    assert "expired on 2020-01-31: this failure counts again" in run.output
+
+
+@pytest.mark.parametrize(
+    ("stale", "says"),
+    [
+        ({"requirement": "DEV-OPS-03", "reason": "typo"}, "'DEV-OPS-03' is not in the catalogue"),
+        (entry("DEV-OPS-003", identities=["agnet"]), "identity 'agnet' is none of"),
+        (entry("DEV-OPS-003", operations=["forwardCalls"]), "'forwardCalls' is not an operationId"),
+        (
+            entry(
+                "DEV-OPS-003", cases=["conformance/cases/test_operations.py::test_forward_calls*"]
+            ),
+            "case pattern 'conformance/cases/test_operations.py::test_forward_calls*' matches",
+        ),
+        (
+            entry("DEV-ME-001", operations=["getMe"], cases=["*test_linked_sequences_conform*"]),
+            "its narrowing matches no case of the suite",
+        ),
+    ],
+    ids=["requirement", "identity", "operation", "case-pattern", "narrowing"],
+)
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_an_entry_that_matches_no_case_is_a_usage_error(
+    broken_url: str, tmp_path: Path, stale: dict[str, Any], says: str, workers: str
+) -> None:
+    if workers == "2" and "narrowing" not in says and "pattern" not in says:
+        pytest.skip("read before collection, the same way with or without xdist")
+    path = known_file(tmp_path, entry("DEV-ME-001"), stale)
+    run = suite(broken_url, tmp_path / "reports", "--known-failures", path, "-n", workers)
+    assert run.returncode == EXIT_USAGE, run.output[-3000:]
+    assert f"{path}: entry 2" in run.output, run.output[-3000:]
+    assert says in run.output, run.output[-3000:]
+    assert "Traceback" not in run.output
+    assert "INTERNALERROR" not in run.output
+
+
+def test_one_command_writes_the_file_and_the_next_run_passes(
+    broken_url: str, tmp_path: Path
+) -> None:
+    """--update-known-failures keeps the reason of an entry that still matches and adds the
+    requirement failing outside the file; its own run is judged by the file as it was."""
+    path = known_file(tmp_path, entry("DEV-ME-001", issue="https://tracker.example/DEV-12"))
+    update = suite(broken_url, tmp_path / "update", "--update-known-failures", path)
+    assert update.returncode == 1, update.output[-3000:]
+    written = yaml.safe_load(Path(path).read_text(encoding="utf-8"))["known_failures"]
+    assert [e["requirement"] for e in written] == list(BROKEN)
+    assert written[0] == entry("DEV-ME-001", issue="https://tracker.example/DEV-12")
+    assert "say why" in written[1]["reason"]
+    gate = suite(broken_url, tmp_path / "gate", "--known-failures", path)
+    assert gate.returncode == 0, gate.output[-3000:]
+    assert statuses(gate) == dict.fromkeys(BROKEN, "known")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("known_failures: [", "not YAML"),
+        ("- requirement: DEV-ME-001", "must hold a list `known_failures:`"),
+        ("known_failures:\n- requirement: DEV-ME-001", "DEV-ME-001 needs a `reason`"),
+        (
+            "known_failures:\n- {requirement: DEV-ME-001, reason: r, identity: agent}",
+            "unknown key(s) identity",
+        ),
+        (
+            "known_failures:\n- {requirement: DEV-ME-001, reason: r, expires: next week}",
+            "`expires` must be a date, YYYY-MM-DD, not 'next week'",
+        ),
+    ],
+)
+def test_a_malformed_file_is_refused_with_its_reason(text: str, says: str) -> None:
+    with pytest.raises(pytest.UsageError, match=r"known-failures\.yaml") as refused:
+        parse("known-failures.yaml", text)
+    assert says in str(refused.value)
+
+
+def test_a_missing_file_is_a_usage_error() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "conformance", "--known-failures", "no-such.yaml",
+         "-p", "no:cacheprovider"],
+        cwd=ROOT, capture_output=True, text=True, check=False, env=reference_environment(),
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == EXIT_USAGE, output
+    assert "cannot read no-such.yaml" in output
+    assert "Traceback" not in output
