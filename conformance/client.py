@@ -17,6 +17,8 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from conformance import sightings
+from conformance.breaker import BREAKER
 from conformance.failures import RequirementFailure
 from conformance.target import Credentials, Target
 
@@ -63,7 +65,8 @@ def whole_exchange_within(seconds: float | None) -> Iterator[None]:
     """Ends an exchange that outlasts `seconds` with requests.ReadTimeout. A per-read timeout
     alone lets a server trickle a byte per read, headers included, for ever. The alarm is a
     signal, so it works in the main thread only, and not on Windows (no SIGALRM); elsewhere the
-    per-read timeout is the bound."""
+    per-read timeout is the bound. An interval timer already running (pytest-timeout's signal
+    method uses one) keeps running: the tighter of the two bounds the exchange."""
     in_main = threading.current_thread() is threading.main_thread()
     if not seconds or not in_main or not hasattr(signal, "setitimer"):
         yield
@@ -73,7 +76,14 @@ def whole_exchange_within(seconds: float | None) -> Iterator[None]:
         raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    if 0 < outer <= seconds:
+        # An outer timer (pytest-timeout's, say) ends first: it stays the bound, untouched.
+        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_REAL, outer, interval)
+        yield
+        return
+    started = time.monotonic()
     try:
         yield
     except _Expired:
@@ -81,6 +91,10 @@ def whole_exchange_within(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer > 0:
+            # The outer timer gets back what is left of it, instead of being cancelled.
+            left = outer - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), interval)
 
 
 class TargetSession(requests.Session):
@@ -94,17 +108,29 @@ class TargetSession(requests.Session):
         self.trust_env = False
         self.verify = verify
 
+    def _bounded_request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        """A request of schemathesis's: bounded whole, and not sent while the operation's
+        breaker is open."""
+        BREAKER.check(method, url)
+        timeout = kwargs.get("timeout")
+        try:
+            with whole_exchange_within(timeout if isinstance(timeout, int | float) else None):
+                response = super().request(method, url, *args, **kwargs)
+        except requests.Timeout:
+            BREAKER.record(method, url, timed_out=True)
+            raise
+        BREAKER.record(method, url, timed_out=False)
+        return response
+
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         # Client paces and bounds a whole exchange itself (its body is read later, and the
         # pause must not count against the deadline); schemathesis's requests are bounded here
         # and paced by the limiter it consults before each one (cases/test_fuzz.py).
+        verb = method.decode() if isinstance(method, bytes) else str(method)
         if kwargs.pop("bounded", False):
             response = super().request(method, url, *args, **kwargs)
         else:
-            timeout = kwargs.get("timeout")
-            with whole_exchange_within(timeout if isinstance(timeout, int | float) else None):
-                response = super().request(method, url, *args, **kwargs)
-        verb = method.decode() if isinstance(method, bytes) else str(method)
+            response = self._bounded_request(verb, str(url), *args, **kwargs)
         if verb.upper() not in {"GET", "HEAD", "OPTIONS"} and response.status_code < 300:
             shown = url.decode() if isinstance(url, bytes) else str(url)
             WRITES.append(f"{verb.upper()} {shown} -> {response.status_code}")
@@ -234,11 +260,22 @@ class Client:
         self._perform(exchange)
         self.exchanges.append(exchange)
         self._remember_csrf(exchange)
+        sightings.note(exchange)
         return exchange
 
     def _perform(self, exchange: Exchange) -> None:
+        BREAKER.check(exchange.method, exchange.url)
         PACER.wait()
         started = time.monotonic()
+        try:
+            self._exchange(exchange, started)
+        finally:
+            exchange.elapsed = time.monotonic() - started
+            # A per-read timeout, the alarm and the reading deadline all end at the timeout.
+            timed_out = exchange.elapsed >= self.target.timeout * 0.99
+            BREAKER.record(exchange.method, exchange.url, timed_out=timed_out)
+
+    def _exchange(self, exchange: Exchange, started: float) -> None:
         deadline = started + self.target.timeout
         try:
             with (
@@ -258,14 +295,12 @@ class Client:
                 exchange.headers = {k.lower(): v for k, v in response.headers.items()}
                 exchange.body = self._read_bounded(response, deadline, exchange)
         except requests.RequestException as error:
-            exchange.elapsed = time.monotonic() - started
             raise RequirementFailure(
                 "DEV-HTTP-002",
                 f"a complete HTTP response within {self.target.timeout:g} s",
                 f"no response: {describe_transport_error(error)}",
                 exchange,
             ) from None
-        exchange.elapsed = time.monotonic() - started
 
     def _read_bounded(self, response: requests.Response, deadline: float, ex: Exchange) -> bytes:
         # Both bounds matter: a read timeout alone lets a server trickle one byte per second

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD, Client
-from conformance.inventory import DiscoveryError, Inventory, discover
+from conformance.discovery import Inventory, Unusable, discover
 from conformance.numbers_pool import NumberPool
 from conformance.plugin import (
     CREDENTIALS_KEY,
@@ -83,17 +83,22 @@ def inventory(
         )
     try:
         return discover(clients)
-    except DiscoveryError as error:
+    except Unusable as error:
         abort(request.config, f"Cannot use {target.base_url}: {error}", EXIT_UNUSABLE_TARGET)
         raise
+
+
+@pytest.fixture(scope="session", autouse=True)
+def discovered(inventory: Inventory) -> Inventory:
+    """Discovery before any case: a target on which nothing can be judged stops the run at
+    once, whatever case comes first."""
+    return inventory
 
 
 @pytest.fixture(scope="session")
 def numbers(clients: dict[str, Client], inventory: Inventory) -> NumberPool:
     """Free numbers of the reserved range, one pool for the session so no two cases collide."""
-    if inventory.all_devices is None:
-        pytest.skip("choosing unused numbers needs the admin's view of every device")
-    return NumberPool(str(d.get("phoneNumber")) for d in inventory.all_devices.values())
+    return NumberPool(str(d.get("phoneNumber")) for d in inventory.every_device().values())
 
 
 @pytest.fixture
@@ -103,6 +108,9 @@ def client(clients: dict[str, Client], inventory: Inventory) -> Callable[[str], 
     def pick(identity: str) -> Client:
         if identity not in clients:
             pytest.skip(f"no credentials for {identity} (--{identity} or ${env_var(identity)})")
+        refused = inventory.refusal(identity)
+        if refused:
+            pytest.skip(refused)
         return clients[identity]
 
     return pick

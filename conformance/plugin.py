@@ -38,9 +38,10 @@ RESULTS_KEY = pytest.StashKey[Results]()
 CREDENTIALS_KEY = pytest.StashKey[dict[str, Credentials]]()
 SESSION_KEY = pytest.StashKey[pytest.Session]()
 # Exit codes of a run that cannot start: pytest's own for a usage error, and one for a target
-# the suite cannot use (unreachable, refusing the credentials, not speaking the API).
+# on which nothing can be judged (unreachable, refusing every identity, answering no JSON),
+# outside pytest's own 0-5 so that a CI tells it from a crash of the kit (3).
 EXIT_USAGE = int(pytest.ExitCode.USAGE_ERROR)
-EXIT_UNUSABLE_TARGET = 3
+EXIT_UNUSABLE_TARGET = 10
 # pytest_runtest_logreport receives no config; the session's results are reached from here.
 RESULTS: dict[str, Results] = {}
 # How many entries of client.WRITES earlier reports already carry.
@@ -219,8 +220,7 @@ def write_level(config: pytest.Config) -> str:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     check_known_failures(config, items)
-    # Generated requests come last: with writes allowed they change state no case restores.
-    items.sort(key=lambda item: case_requirement(item).startswith("DEV-FUZZ"))
+    items.sort(key=run_order)
     allowed = write_level(config)
     serial = runs_serially(config)
     for item in items:
@@ -240,6 +240,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         identity = case_identity(item)
         if identity:
             item.user_properties.append(("identity", identity))
+
+
+def run_order(item: pytest.Item) -> int:
+    """The device checks judge what the cases before them saw; generated requests come last:
+    with writes allowed they change state no case restores."""
+    if case_requirement(item).startswith("DEV-FUZZ"):
+        return 2
+    return 1 if item.get_closest_marker("devices_seen") else 0
 
 
 def case_requirement(item: pytest.Item) -> str:

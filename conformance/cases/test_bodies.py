@@ -9,8 +9,8 @@ import pytest
 
 from conformance.client import Client
 from conformance.devices_state import DeviceState, read_device, restore
+from conformance.discovery import Inventory
 from conformance.failures import expect
-from conformance.inventory import Inventory
 from conformance.steps import all_ids, expect_no_new_device
 from conformance.validation import check_exchange
 
@@ -37,9 +37,7 @@ def test_an_invalid_operation_body_is_refused(
 ):
     """Posts an invalid operation body to the agent's own device; 400, and nothing changes."""
     caller = client("agent")
-    found = inventory.device_of("agent")
-    if found is None:
-        pytest.skip("the agent owns no device")
+    found = inventory.own_device("agent")
     _, now = read_device(caller, found["id"])
     before = DeviceState.of(now)
     try:

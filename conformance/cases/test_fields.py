@@ -5,19 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conformance.failures import expect
-from conformance.inventory import Inventory
 from conformance.steps import device, devices, expect_status, fetch, get, settle, uris
 
 # (identity that may read it, path) of every device collection.
 COLLECTIONS = [("admin", "/devices"), ("admin", "/users/{agent}/devices"), ("agent", "/me/devices")]
 PROJECTION = "phoneNumber,doNotDisturb"
-
-
-def collection_path(template: str, inventory: Inventory) -> str:
-    agent = inventory.identities.get("agent")
-    if "{agent}" in template and agent is None:
-        pytest.skip("needs the agent identity's user id")
-    return template.replace("{agent}", agent.user_id if agent else "")
 
 
 def collection_params() -> list[object]:
@@ -29,7 +21,7 @@ def collection_params() -> list[object]:
 def test_a_collection_without_fields_returns_uris(identity, template, client, inventory):
     """Sends the collection GET without `fields`; the body holds absolute URIs under `uris`."""
     caller = client(identity)
-    reply = fetch(caller, collection_path(template, inventory))
+    reply = fetch(caller, inventory.fill(template))
     for uri in uris(reply):
         expect(
             uri.lower().startswith(("http://", "https://")),
@@ -45,7 +37,7 @@ def test_a_collection_without_fields_returns_uris(identity, template, client, in
 @pytest.mark.parametrize(("identity", "template"), collection_params())
 def test_a_collection_with_all_fields_returns_devices(identity, template, client, inventory):
     """Sends the collection GET with fields=*; the devices come back under `devices`."""
-    reply = get(client(identity), collection_path(template, inventory), {"fields": "*"})
+    reply = get(client(identity), inventory.fill(template), {"fields": "*"})
     found = devices(reply)
     expect(
         "uris" not in reply.body,
@@ -67,7 +59,7 @@ def test_a_collection_with_all_fields_returns_devices(identity, template, client
 @pytest.mark.parametrize(("identity", "template"), collection_params())
 def test_named_fields_project_collections(identity, template, client, inventory):
     """Sends the collection GET with fields=phoneNumber,doNotDisturb; nothing else comes back."""
-    reply = get(client(identity), collection_path(template, inventory), {"fields": PROJECTION})
+    reply = get(client(identity), inventory.fill(template), {"fields": PROJECTION})
     for found in devices(reply, "DEV-FLD-003"):
         extra = set(found) - {"id", *PROJECTION.split(",")}
         expect(
@@ -82,9 +74,7 @@ def test_named_fields_project_collections(identity, template, client, inventory)
 @pytest.mark.requirement("DEV-FLD-003")
 def test_named_fields_project_a_single_device(client, inventory):
     """Sends GET /me/devices/{id}?fields=phoneNumber,doNotDisturb as its owner."""
-    own = inventory.device_of("agent")
-    if own is None:
-        pytest.skip("the agent owns no device")
+    own = inventory.own_device("agent")
     reply = get(client("agent"), f"/me/devices/{own['id']}", {"fields": PROJECTION})
     found = device(reply, "DEV-FLD-006")
     extra = set(found) - {"id", *PROJECTION.split(",")}
@@ -123,9 +113,7 @@ def test_id_is_always_returned(fields, client):
 def test_unknown_field_names_are_ignored_or_refused(path, client, inventory):
     """Sends `fields=noSuchAttribute,phoneNumber`; the answer is 200 or 400, never a 5xx."""
     if "{own}" in path:
-        own = inventory.device_of("agent")
-        if own is None:
-            pytest.skip("the agent owns no device")
+        own = inventory.own_device("agent")
         path = path.replace("{own}", own["id"])
     reply = fetch(client("agent"), path, {"fields": "noSuchAttribute,phoneNumber"})
     expect_status(reply, {200, 400}, "DEV-FLD-005", "unknown names in fields")
@@ -136,9 +124,7 @@ def test_unknown_field_names_are_ignored_or_refused(path, client, inventory):
 @pytest.mark.parametrize("fields", [None, "*"])
 def test_a_single_device_comes_under_device(fields, client, inventory):
     """Sends GET /me/devices/{id} as the owner; the body holds the device under `device`."""
-    own = inventory.device_of("agent")
-    if own is None:
-        pytest.skip("the agent owns no device")
+    own = inventory.own_device("agent")
     params = {"fields": fields} if fields else None
     reply = fetch(client("agent"), f"/me/devices/{own['id']}", params)
     found = device(reply)

@@ -6,7 +6,7 @@ import pytest
 
 from conformance.checks.leaks import check_no_device_data, devices_hidden_from
 from conformance.client import ANONYMOUS
-from conformance.inventory import Inventory
+from conformance.discovery import Inventory
 from conformance.steps import get
 
 # (identity, path template, whose object), every one refused by a conformant server.
@@ -35,12 +35,9 @@ def test_a_refusal_holds_no_device_data(
     """Sends a request the identity may not make, with fields=*; the refusal names no device."""
     asked = None
     if owner:
-        other = inventory.identities.get(owner)
-        found = inventory.device_of(owner)
-        if other is None or found is None:
-            pytest.skip(f"needs {owner}'s user id and a device it owns")
-        asked = found["id"]
-        template = template.replace("{device}", asked).replace("{user}", other.user_id)
+        asked = inventory.own_device(owner)["id"]
+        user_id = inventory.user_id_of(owner)
+        template = template.replace("{device}", asked).replace("{user}", user_id)
     caller = stranger(ANONYMOUS) if identity == ANONYMOUS else client(identity)
     reply = get(caller, template, {"fields": "*"})
     if reply.status == 200:
@@ -48,9 +45,6 @@ def test_a_refusal_holds_no_device_data(
     hidden = (
         devices_hidden_from(inventory, identity)
         if identity != ANONYMOUS
-        else {
-            **(inventory.all_devices or {}),
-            **{i: d for known in inventory.identities.values() for i, d in known.devices.items()},
-        }
+        else inventory.known_devices()
     )
     check_no_device_data(reply.exchange, hidden, asked)

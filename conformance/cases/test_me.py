@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.failures import expect
-from conformance.steps import expect_status, get
+from conformance.steps import expect_status, fetch, settle
 from conformance.target import IDENTITIES
 
 
@@ -14,7 +14,8 @@ from conformance.target import IDENTITIES
 def test_me_returns_the_caller(identity, client):
     """Sends GET /me; `user` holds a non-empty id, the login name and ROLE_ roles."""
     caller = client(identity)
-    reply = get(caller, "/me")
+    # Unchecked first: a user record without its id is DEV-ME-001, not only a contract breach.
+    reply = fetch(caller, "/me")
     expect_status(reply, {200}, "DEV-PERM-010", "GET /me by an authenticated user")
     user = reply.body.get("user") or {}
     login = caller.credentials.user if caller.credentials else ""
@@ -40,3 +41,4 @@ def test_me_returns_the_caller(identity, client):
         f"{roles!r}",
         reply.exchange,
     )
+    settle(caller, reply)

@@ -10,8 +10,8 @@ import pytest
 
 from conformance.client import Client, api_path
 from conformance.devices_state import MONITORING, DeviceState, operate, read_device, restore
+from conformance.discovery import Inventory
 from conformance.failures import expect
-from conformance.inventory import Inventory
 from conformance.steps import expect_status, get, post, uris
 
 pytestmark = pytest.mark.writes("reversible")
@@ -30,9 +30,7 @@ def own_device(
 
     def pick(identity: str) -> tuple[Client, str]:
         caller = client(identity)
-        found = inventory.device_of(identity)
-        if found is None:
-            pytest.skip(f"{identity} owns no device")
+        found = inventory.own_device(identity)
         _, now = read_device(caller, found["id"])
         touched.append((caller, found["id"], DeviceState.of(now)))
         return caller, found["id"]
@@ -202,9 +200,7 @@ def device_uri(caller: Client, device_id: str, base_path: str = "/me/devices") -
 
 @pytest.fixture
 def agent_device_uri(client: Callable[[str], Client], inventory: Inventory) -> str:
-    found = inventory.device_of("agent")
-    if found is None:
-        pytest.skip("the agent owns no device to monitor")
+    found = inventory.own_device("agent")
     uri = device_uri(client("agent"), found["id"])
     if uri is None:
         pytest.skip("the agent's list gives no URI for its device")
@@ -227,9 +223,7 @@ def test_monitoring_without_target_is_refused(name, own_device):
 def test_an_agent_cannot_monitor(name, own_device, client, inventory):
     """The other agent posts a monitoring operation on the agent's device; refused, no change."""
     caller, device_id = own_device("other-agent")
-    target = inventory.device_of("agent")
-    if target is None:
-        pytest.skip("the agent owns no device")
+    target = inventory.own_device("agent")
     uri = device_uri(client("agent"), target["id"])
     before, _ = state_of(caller, device_id)
     reply = operate(caller, device_id, name, targetDeviceUri=uri or "")

@@ -13,8 +13,8 @@ import pytest
 from conformance.checks.leaks import check_no_device_data, devices_hidden_from
 from conformance.client import Client
 from conformance.devices_state import operate, read_device
+from conformance.discovery import Inventory
 from conformance.failures import expect
-from conformance.inventory import Inventory
 from conformance.numbers_pool import NumberPool
 from conformance.policy import Cell, PolicyError, cells
 from conformance.steps import Reply, devices, fetch, fetch_post, get, settle
@@ -59,10 +59,9 @@ def resolve_user(cell: Cell, inventory: Inventory) -> tuple[str, frozenset[str] 
         if cell.obj == "self"
         else ("other-agent" if cell.identity == "agent" else "agent")
     )
-    known = inventory.identities.get(name)
-    if known is None:
+    if name not in inventory.identities:
         pytest.skip(f"no credentials for {name}, whose user id this cell needs")
-    return known.user_id, known.roles
+    return inventory.user_id_of(name), inventory.identities[name].roles
 
 
 def path_of(cell: Cell, inventory: Inventory) -> tuple[str, dict[str, Any] | None, frozenset[int]]:
@@ -155,11 +154,8 @@ def expect_only_own(
     cell: Cell, reply: Reply, client: Callable[[str], Client], inventory: Inventory
 ) -> None:
     """A `self` answer lists only what the caller owns, as the admin sees it."""
-    me = inventory.identities[cell.identity]
-    own = {
-        d["id"]
-        for d in devices(get(client("admin"), f"/users/{me.user_id}/devices", {"fields": "id"}))
-    }
+    mine = f"/users/{inventory.user_id_of(cell.identity)}/devices"
+    own = {d["id"] for d in devices(get(client("admin"), mine, {"fields": "id"}))}
     listed = {d["id"] for d in devices(reply, cell.requirement)}
     expect(
         listed <= own,

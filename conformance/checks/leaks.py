@@ -6,19 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.client import Exchange
+from conformance.discovery import Inventory
 from conformance.failures import expect
-from conformance.inventory import Inventory
 
 
 def devices_hidden_from(inventory: Inventory, identity: str) -> dict[str, dict[str, Any]]:
     """Every known device the identity does not own."""
-    mine = (
-        set(inventory.identities[identity].devices) if identity in inventory.identities else set()
-    )
-    known = dict(inventory.all_devices or {})
-    for other in inventory.identities.values():
-        known.update(other.devices)
-    return {i: d for i, d in known.items() if i not in mine}
+    mine = set(inventory.devices_of(identity)) if identity in inventory.identities else set()
+    return {i: d for i, d in inventory.known_devices().items() if i not in mine}
 
 
 def check_no_device_data(

@@ -55,6 +55,7 @@ def render(document: Mapping[str, Any]) -> str:
         summary(document),
         failures(document.get("cases", []), requirements),
         known_failures(document.get("known_failures"), document.get("cases", []), requirements),
+        not_run(document.get("cases", [])),
         matrix(document.get("matrix", {})),
         coverage(document.get("requirements", [])),
     ]
@@ -230,6 +231,25 @@ def known_entry_row(entry: Mapping[str, Any]) -> str:
         f'<td class="{css_class(entry["status"])}"><b>{e(entry["status"])}</b><br>'
         f"{e(entry['note'])}</td><td>{reason}</td><td>{e(narrowing or 'no narrowing')}</td></tr>"
     )
+
+
+def not_run(cases: Iterable[Mapping[str, Any]]) -> str:
+    """The cases that could not run, grouped by why: what discovery could not learn, an
+    operation the breaker closed, a write level, missing credentials."""
+    by_reason: dict[str, list[str]] = {}
+    for case in cases:
+        if case["verdict"] == "skip":
+            by_reason.setdefault(str(case.get("message", "")), []).append(str(case["nodeid"]))
+    if not by_reason:
+        return ""
+    groups = "".join(
+        f"<details><summary>{len(ids)} case(s): {e(reason)}</summary><ul>"
+        + "".join(f"<li><code>{e(i)}</code></li>" for i in ids)
+        + "</ul></details>"
+        for reason, ids in sorted(by_reason.items(), key=lambda item: -len(item[1]))
+    )
+    count = sum(len(ids) for ids in by_reason.values())
+    return f'<section id="not-run"><h2>Not run ({count})</h2>{groups}</section>'
 
 
 def matrix(data: Mapping[str, Any]) -> str:

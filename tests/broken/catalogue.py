@@ -22,6 +22,7 @@ from .faults import (
     SUCCESS,
     Build,
     answer,
+    as_identity,
     drop_attribute,
     each_device,
     layered,
@@ -38,14 +39,17 @@ from .replacements import (
     ALL_VIEWS,
     FIXTURE_DEVICES,
     NO_PERMISSION,
+    NOT_FOUND,
     anonymous_is_admin,
     any_password,
     as_supervisor,
+    capabilities_as_first_shown,
     capabilities_plus,
     created_unreadable_by_owner,
     default_target,
     deny_naming_devices,
     drop_last_uri,
+    ignore_fields,
     malformed_is_400,
     me_devices_all_for_admin,
     missing_is_forbidden,
@@ -76,11 +80,71 @@ class Broken:
     build: Build
     gap: str | None = None  # why the suite misses this fault today
     fuzz: bool = False  # only the fuzzing phase can see it: run that phase too
+    # Discovery meets the fault: the run must still end in a verdict (exit 1, not aborted)
+    # with most cases passing.
+    unfinished: bool = False
 
 
 # --- the table ------------------------------------------------------------------------------------
 
 CATALOGUE: tuple[Broken, ...] = (
+    # ---------------------------------------------------------------- discovery
+    # An unfinished or half-broken server: discovery meets the fault, reports it, and the run
+    # goes on with what the other identities and requests taught (`unfinished`).
+    Broken(
+        "me-refused-for-supervisor",
+        "GET /me is refused with 403 to the supervisor.",
+        ("DEV-PERM-010",),
+        patched(get_me=refuse_supervisors("get_me")),
+        unfinished=True,
+    ),
+    Broken(
+        "me-not-implemented",
+        "GET /me is not implemented: 404 for everyone.",
+        ("DEV-PERM-010",),
+        layered(answer(404, NOT_FOUND, route("/me", "GET"))),
+        unfinished=True,
+    ),
+    Broken(
+        "me-without-id-for-other-agent",
+        "GET /me gives the other agent a user without an id.",
+        ("DEV-ME-001",),
+        layered(
+            rewrite_json(
+                lambda body: body.get("user", {}).pop("id", None),
+                as_identity("other-agent", route("/me", "GET")),
+            )
+        ),
+        unfinished=True,
+    ),
+    Broken(
+        "my-devices-refused-for-supervisor",
+        "GET /me/devices is refused with 403 to the supervisor.",
+        ("DEV-PERM-006",),
+        patched(list_my_devices=refuse_supervisors("list_my_devices")),
+        unfinished=True,
+    ),
+    Broken(
+        "my-devices-fail-for-agent",
+        "GET /me/devices answers 500 to the agent.",
+        ("DEV-HTTP-002",),
+        layered(answer(500, INTERNAL_ERROR, as_identity("agent", route("/me/devices", "GET")))),
+        unfinished=True,
+    ),
+    Broken(
+        "all-devices-not-implemented",
+        "GET /devices is not implemented: 404, with or without fields.",
+        ("DEV-PERM-001",),
+        layered(answer(404, NOT_FOUND, route("/devices", "GET"))),
+        unfinished=True,
+    ),
+    Broken(
+        "all-devices-ignore-fields",
+        "GET /devices ignores fields=*: URIs instead of devices.",
+        ("DEV-FLD-002",),
+        patched(list_devices=ignore_fields("list_devices")),
+        unfinished=True,
+    ),
     # ---------------------------------------------------------------- authentication
     Broken(
         "anonymous-is-admin",
@@ -583,6 +647,12 @@ CATALOGUE: tuple[Broken, ...] = (
         ),
     ),
     # ---------------------------------------------------------------- capabilities and monitoring
+    Broken(
+        "capabilities-never-updated",
+        "Capabilities stay as first shown: consistent at discovery, stale after an operation.",
+        ("DEV-CAP-001",),
+        patched(capabilities=capabilities_as_first_shown),
+    ),
     Broken(
         "both-do-not-disturb-capabilities",
         "Both DoNotDisturbOn and DoNotDisturbOff are always offered.",

@@ -36,6 +36,8 @@ class Detection:
     seconds: float
     gap: str | None
     output: str
+    case_totals: dict[str, int]  # cases by verdict: pass, fail, skip, ...
+    aborted: str | None
 
     @property
     def missed(self) -> tuple[str, ...]:
@@ -72,6 +74,8 @@ def detect(row: Broken) -> Detection:
         seconds=round(time.monotonic() - started, 1),
         gap=row.gap,
         output=run.output[-3000:],
+        case_totals=dict(run.report.get("case_totals", {})),
+        aborted=run.report.get("aborted"),
     )
 
 

@@ -29,6 +29,7 @@ from werkzeug.wrappers import Request, Response
 
 from conformance.reference import ReferenceApp
 from conformance.reference.app import BASE_PATH
+from conformance.reference.server import credentials
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -98,6 +99,12 @@ def posts(pattern: str, **members: Any) -> Predicate:
 
 def everything(seen: Seen) -> bool:
     return True
+
+
+def as_identity(identity: str, when: Predicate) -> Predicate:
+    """Requests matching ``when`` sent as one identity of the reference fixtures."""
+    user = credentials()[identity][0]
+    return lambda seen: seen.user == user and when(seen)
 
 
 _ABSENT = object()

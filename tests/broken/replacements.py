@@ -76,6 +76,21 @@ def objects_without_fields(self: ReferenceApp, call: Call, devices: list[Device]
     return ReferenceApp.collection(self, replace(call, fields=call.fields or ALL), devices)
 
 
+def capabilities_as_first_shown(self: ReferenceApp, device: Device, viewer: User) -> Any:
+    """Each device keeps, for each viewer, the capabilities of its state when first shown."""
+    first: dict[tuple[str, str], list[str]] = self.__dict__.setdefault("first_shown", {})
+    return first.setdefault((device.id, viewer.id), ReferenceApp.capabilities(self, device, viewer))
+
+
+def ignore_fields(handler: str) -> Any:
+    """The collection handler answers as if no `fields` was asked: URIs."""
+
+    def answer(self: ReferenceApp, call: Call, **ids: str) -> Any:
+        return getattr(ReferenceApp, handler)(self, replace(call, fields=None), **ids)
+
+    return answer
+
+
 def next_own_device(self: ReferenceApp, call: Call, device_id: str) -> Any:
     owned = self.store.devices_owned_by(call.user.id)
     ids = [device.id for device in owned]
@@ -188,3 +203,4 @@ def refuse_every_post(self: ReferenceApp, request: Any, user: User) -> None:
 
 ALL_VIEWS = route(COLLECTIONS + "|/devices/[^/]+|" + DEVICE, "GET")
 NO_PERMISSION: Json = {"statusCode": 5, "statusMessage": "User does not have permission"}
+NOT_FOUND: Json = {"statusCode": 6, "statusMessage": "Resource not found"}

@@ -133,3 +133,81 @@ def test_a_late_fault_fails_only_the_cases_meeting_it(name: str, runs: dict[str,
     assert statuses[late.broken] == "fail", run.output[-2000:]
     assert statuses[UNAFFECTED_ID] == "pass", run.output[-2000:]
     assert not run.report["aborted"]
+
+
+# ---------------------------------------------------------------- slow for the whole run
+
+SINGLE_DEVICES = re.compile(r"^/api/v2/(me/)?devices/[^/]+$")
+SLOW_TIMEOUT = 2.0
+# The breaker spends at most LIMIT timeouts on each of the three single-device operations;
+# the rest of the run is a run against the reference server. Loaded machines get a margin.
+SLOW_WITHIN = 100.0
+
+
+def trickle(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """A prompt head, then one byte of body every half second, for ever."""
+    start_response("200 OK", [("Content-Type", "application/json")])
+
+    def body() -> Iterable[bytes]:
+        while not STOPPING.wait(0.5):
+            yield b" "
+
+    return body()
+
+
+SLOW = [
+    Late(
+        "hang-single-devices",
+        "every request for one device (GET /devices/{id}, GET and POST /me/devices/{id}) "
+        "never answers",
+        lambda env: bool(SINGLE_DEVICES.match(env["PATH_INFO"])),
+        hang,
+        "",
+        "DEV-HTTP-002",
+        r"FAIL +DEV-HTTP-002",
+    ),
+    Late(
+        "trickle-single-devices",
+        "every request for one device answers its head, then a byte of body every 0.5 s",
+        lambda env: bool(SINGLE_DEVICES.match(env["PATH_INFO"])),
+        trickle,
+        "",
+        "DEV-HTTP-002",
+        r"FAIL +DEV-HTTP-002",
+    ),
+]
+SLOW_BY_NAME = {slow.name: slow for slow in SLOW}
+
+
+@pytest.fixture(scope="module")
+def slow_runs(request: pytest.FixtureRequest, fixtures_path: Path) -> dict[str, Run]:
+    """Whole runs, writes included, each against its own slow reference server."""
+
+    def run(slow: Late) -> Run:
+        app = faulty(ReferenceApp(fixtures_path), slow)
+        with servers.wsgi_server(app) as url:
+            return run_suite(url, "--writes", "all", "--request-timeout", f"{SLOW_TIMEOUT:g}")
+
+    STOPPING.clear()
+    chosen = [name for name in selected(request) if name in SLOW_BY_NAME]
+    with ThreadPoolExecutor(max(len(chosen), 1)) as pool:
+        done = dict(zip(chosen, pool.map(run, [SLOW_BY_NAME[n] for n in chosen]), strict=True))
+    STOPPING.set()
+    return done
+
+
+@pytest.mark.parametrize("name", list(SLOW_BY_NAME))
+def test_a_slow_operation_costs_a_few_timeouts(name: str, slow_runs: dict[str, Run]) -> None:
+    """The breaker ends each slow operation after a few timeouts: the run is bounded, the
+    affected cases fail or are not run, naming the timeouts, and the rest is judged."""
+    slow, run = SLOW_BY_NAME[name], slow_runs[name]
+    assert_ended_cleanly(run, slow.message, within=SLOW_WITHIN)
+    assert run.returncode == TESTS_FAILED, run.output[-2000:]
+    assert not run.report["aborted"]
+    statuses = {r["id"]: r["status"] for r in run.report["requirements"]}
+    assert statuses[slow.broken] == "fail", run.output[-2000:]
+    assert statuses[UNAFFECTED_ID] == "pass", run.output[-2000:]
+    not_run = [c for c in run.report["cases"] if "times in a row" in c["message"]]
+    assert not_run, "no case was reported as not run after the timeouts"
+    totals = run.report["case_totals"]
+    assert totals.get("pass", 0) > 100, totals
