@@ -436,7 +436,8 @@ def updated(known: KnownFailures | None, ran: Sequence[Ran], today: datetime.dat
     for r in ran:
         if r.verdict == "fail" and r.broken and r.expired_entry is None:
             new.setdefault(r.broken, []).append(r)
-    for req_id, failures in new.items():
+    order = list(catalogue())
+    for req_id, failures in sorted(new.items(), key=lambda item: order.index(item[0])):
         data: dict[str, Any] = {
             "requirement": req_id,
             "reason": f"Found failing on {today.isoformat()}: say why, and link its issue.",

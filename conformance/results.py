@@ -41,7 +41,7 @@ class RequirementStatus:
     id: str
     level: str
     text: str
-    status: str  # pass, fail, warning, skipped, not tested, inconclusive
+    status: str  # pass, fail, known, warning, skipped, not tested, inconclusive
     cases: list[str] = field(default_factory=list)
     reason: str = ""
 
@@ -123,7 +123,7 @@ class Results:
             status.cases = sorted({*status.cases, *(o.nodeid for o in broken)})
         elif verdicts["pass"]:
             status.status = "pass"
-        elif verdicts["fail"] or verdicts["error"]:
+        elif verdicts["fail"] or verdicts["error"] or verdicts["known"]:
             status.status = "inconclusive"
             status.reason = "its cases stopped on another requirement"
         elif verdicts["skip"]:
