@@ -14,6 +14,7 @@ import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,7 @@ def matches(pattern: str, nodeid: str) -> bool:
     return re.fullmatch(regex, nodeid) is not None
 
 
+@cache
 def case_operations(nodeid: str) -> set[str]:
     """The operations a case id names: an operationId in its parameters (permission cells,
     authentication cases) or `[METHOD /path]` (generated requests)."""
@@ -114,12 +116,6 @@ class KnownFailures:
         self.entries = list(entries)
         self.today = datetime.datetime.now(datetime.UTC).date()
 
-    def live(self) -> list[Entry]:
-        return [entry for entry in self.entries if not entry.expired(self.today)]
-
-    def entry(self, number: int) -> Entry:
-        return self.entries[number - 1]
-
     def covering(self, case: Case, broken: str) -> tuple[Entry | None, Entry | None]:
         """The first live entry that covers a failure of `broken` in this case, and the first
         expired one that would have."""
@@ -135,7 +131,7 @@ def parse(path: str, text: str) -> KnownFailures:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise pytest.UsageError(f"--known-failures {path}: not YAML: {error}") from None
-    if data is None:
+    if data is None or data == {TOP_KEY: None}:  # an empty file, or `known_failures:` alone
         data = {TOP_KEY: []}
     if not isinstance(data, dict) or not isinstance(data.get(TOP_KEY), list):
         raise pytest.UsageError(f"--known-failures {path}: must hold a list `{TOP_KEY}:`")
@@ -152,7 +148,7 @@ def entry(path: str, number: int, row: object) -> Entry:
     if unknown:
         raise refuse(f"unknown key(s) {', '.join(map(str, unknown))} (known: {', '.join(FIELDS)})")
     req_id = row.get("requirement")
-    if req_id not in catalogue():
+    if not isinstance(req_id, str) or req_id not in catalogue():
         raise refuse(f"requirement {req_id!r} is not in the catalogue (openapi/requirements.yaml)")
     reason = row.get("reason")
     if not isinstance(reason, str) or not reason.strip():
