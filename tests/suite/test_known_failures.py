@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance.known_failures import parse
+from conformance.known_failures import Case, Entry, case_operations, matches, parse, unseen_or_fixed
 from conformance.plugin import EXIT_USAGE
 from conformance.reference import ReferenceApp
 from conformance.workers import WRITES_GROUP
@@ -274,3 +274,59 @@ def test_a_missing_file_is_a_usage_error() -> None:
     assert done.returncode == EXIT_USAGE, output
     assert "cannot read no-such.yaml" in output
     assert "Traceback" not in output
+
+
+# ---------------------------------------------------------------- the matching rules, in process
+
+CELL = "conformance/cases/test_permissions.py::test_policy_cell[getDevice[agent->own device]]"
+FIELDS_CASE = "conformance/cases/test_fields.py::test_id_is_always_returned[agent]"
+
+
+def one_entry(**fields: Any) -> Entry:
+    return parse("f.yaml", yaml.safe_dump({"known_failures": [fields]})).entries[0]
+
+
+def test_a_case_pattern_takes_brackets_literally() -> None:
+    assert matches("conformance/cases/test_permissions.py::test_policy_cell[getDevice[agent*", CELL)
+    assert matches("*[getDevice[agent->own device]]", CELL)
+    assert not matches("*[getDevice[a]*", CELL), "a bracket read as a character class"
+    assert not matches("test_policy_cell*", CELL), "a pattern matches the whole node id"
+
+
+def test_operations_are_read_from_the_case_id() -> None:
+    assert case_operations(CELL) == {"getDevice"}
+    fuzz = (
+        "conformance/cases/test_fuzz.py::test_generated_requests_conform[GET /devices/{id}][admin]"
+    )
+    assert case_operations(fuzz) == {"getDevice"}
+    assert case_operations(FIELDS_CASE) == set()
+
+
+def test_a_narrowed_general_requirement_is_judged_on_every_case_within_it() -> None:
+    """DEV-HTTP-002 narrowed to the fields cases has no case of its own there: those cases
+    decide whether it is fixed; without narrowing, its own cases do."""
+    fields_case = Case(FIELDS_CASE, "DEV-FLD-004", "agent")
+    own_case = Case(
+        "conformance/cases/test_envelope.py::test_odd_reads[long-id]", "DEV-HTTP-002", None
+    )
+    narrowed = one_entry(requirement="DEV-HTTP-002", reason="r", cases=["*test_fields.py*"])
+    assert narrowed.own_cases([fields_case, own_case]) == [fields_case]
+    plain = one_entry(requirement="DEV-HTTP-002", reason="r")
+    assert plain.own_cases([fields_case, own_case]) == [own_case]
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "status", "note"),
+    [
+        (["pass", "pass"], "fixed", "pass now: remove the entry"),
+        (["pass", "skip"], "not seen", "1 of its 2 case(s) were skipped"),
+        ([], "not seen", "no case of it ran"),
+        (["pass", "fail"], "not seen", "stopped on another requirement"),
+    ],
+)
+def test_an_entry_is_fixed_only_when_every_case_of_it_ran_and_passed(
+    verdicts: list[str], status: str, note: str
+) -> None:
+    found, said = unseen_or_fixed(verdicts)
+    assert found == status
+    assert note in said
