@@ -283,10 +283,7 @@ def classify(
         return verdict
     live, expired = known.covering(case, broken)
     if live is not None:
-        report.user_properties += [
-            ("known_failure", f"{live.requirement}: {live.describe()}"),
-            ("known_entry", live.number),
-        ]
+        report.user_properties.append(("known_entry", live.number))
         if verdict != "warning":  # a warning's report carries its message already
             report.user_properties.append(("message", report.longreprtext))
         report.outcome = "skipped"
