@@ -1,7 +1,10 @@
-"""A circuit breaker per operation. After LIMIT timeouts in a row on one operation (method and
-path template), its other requests are not sent: the cases that need it are reported as not run,
-naming the timeouts, and the rest of the API is still judged. A target that hangs on one
-operation then costs LIMIT timeouts, not one per request (h2spec bounds each case the same way).
+"""A circuit breaker per path. After LIMIT timeouts in a row on one path of the contract (a
+template such as `/me/devices/{id}`, whatever the method), its other requests are not sent: the
+cases that need it are reported as not run, naming the timeouts, and the rest of the API is still
+judged. A target that hangs on one path then costs LIMIT timeouts, not one per request (h2spec
+bounds each case the same way). A path, not a method: a server slow on one route is slow for each
+method it is asked there (the 405 probes included), and a breaker per method would pay the
+timeouts again for each.
 
 Each xdist worker has its own breaker: a worker pays the timeouts it meets."""
 
@@ -31,14 +34,14 @@ def templates() -> list[tuple[re.Pattern[str], str]]:
     return found
 
 
-def operation_of(method: str, url: str) -> str:
-    """`GET /me/devices/{id}` for any device id; an unknown path stands for itself."""
+def path_of(url: str) -> str:
+    """`/me/devices/{id}` for any device id; a path outside the contract stands for itself."""
     path = urlsplit(url).path
     path = path.split(BASE_PATH, 1)[1] if BASE_PATH in path else path
     for pattern, template in templates():
         if pattern.match(path):
-            return f"{method.upper()} {template}"
-    return f"{method.upper()} {path}"
+            return template
+    return path
 
 
 class Breaker:
@@ -46,23 +49,19 @@ class Breaker:
         self._streaks: dict[str, int] = {}
         self._lock = threading.Lock()
 
-    def check(self, method: str, url: str) -> None:
-        """Skip the case calling when the operation has timed out LIMIT times in a row."""
-        operation = operation_of(method, url)
-        if self._streaks.get(operation, 0) >= LIMIT:
+    def check(self, url: str) -> None:
+        """Skip the case calling when the path has timed out LIMIT times in a row."""
+        path = path_of(url)
+        if self._streaks.get(path, 0) >= LIMIT:
             pytest.skip(
-                f"not run: {operation} timed out {LIMIT} times in a row (DEV-HTTP-002); "
+                f"not run: {path} timed out {LIMIT} times in a row (DEV-HTTP-002); "
                 "its other requests are not sent"
             )
 
-    def record(self, method: str, url: str, *, timed_out: bool) -> None:
-        operation = operation_of(method, url)
+    def record(self, url: str, *, timed_out: bool) -> None:
+        path = path_of(url)
         with self._lock:
-            self._streaks[operation] = self._streaks.get(operation, 0) + 1 if timed_out else 0
-
-    def reset(self) -> None:
-        with self._lock:
-            self._streaks.clear()
+            self._streaks[path] = self._streaks.get(path, 0) + 1 if timed_out else 0
 
 
 BREAKER = Breaker()

@@ -109,17 +109,17 @@ class TargetSession(requests.Session):
         self.verify = verify
 
     def _bounded_request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        """A request of schemathesis's: bounded whole, and not sent while the operation's
-        breaker is open."""
-        BREAKER.check(method, url)
+        """A request of schemathesis's: bounded whole, and not sent while the path's breaker
+        is open."""
+        BREAKER.check(url)
         timeout = kwargs.get("timeout")
         try:
             with whole_exchange_within(timeout if isinstance(timeout, int | float) else None):
                 response = super().request(method, url, *args, **kwargs)
         except requests.Timeout:
-            BREAKER.record(method, url, timed_out=True)
+            BREAKER.record(url, timed_out=True)
             raise
-        BREAKER.record(method, url, timed_out=False)
+        BREAKER.record(url, timed_out=False)
         return response
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
@@ -264,7 +264,7 @@ class Client:
         return exchange
 
     def _perform(self, exchange: Exchange) -> None:
-        BREAKER.check(exchange.method, exchange.url)
+        BREAKER.check(exchange.url)
         PACER.wait()
         started = time.monotonic()
         try:
@@ -273,7 +273,7 @@ class Client:
             exchange.elapsed = time.monotonic() - started
             # A per-read timeout, the alarm and the reading deadline all end at the timeout.
             timed_out = exchange.elapsed >= self.target.timeout * 0.99
-            BREAKER.record(exchange.method, exchange.url, timed_out=timed_out)
+            BREAKER.record(exchange.url, timed_out=timed_out)
 
     def _exchange(self, exchange: Exchange, started: float) -> None:
         deadline = started + self.target.timeout

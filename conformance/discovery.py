@@ -38,6 +38,7 @@ class Step:
 
     name: str
     path: str
+    operation_id: str
     requirement: str
     what: str  # what the cases learn from it, for skip reasons
 
@@ -46,9 +47,9 @@ class Step:
         return f"GET {self.path}{query}"
 
 
-ME = Step("me", "/me", "DEV-PERM-010", "user record")
-MY_DEVICES = Step("my-devices", "/me/devices", "DEV-PERM-006", "devices")
-ALL_DEVICES = Step("all-devices", "/devices", "DEV-PERM-001", "view of every device")
+ME = Step("me", "/me", "getMe", "DEV-PERM-010", "user record")
+MY_DEVICES = Step("my-devices", "/me/devices", "listMyDevices", "DEV-PERM-006", "devices")
+ALL_DEVICES = Step("all-devices", "/devices", "listDevices", "DEV-PERM-001", "view of every device")
 STEPS = (ME, MY_DEVICES, ALL_DEVICES)
 
 
@@ -217,11 +218,15 @@ def judge(step: Step, exchange: Exchange, base_url: str) -> None:
     expect(
         exchange.status < 500, "DEV-HTTP-002", "a status below 500", exchange.describe(), exchange
     )
+    actual = exchange.describe()
+    if exchange.status == 401:
+        # Most often the credentials given are wrong: say where to look first.
+        actual += f"; the target refused these credentials: check ${exchange.env_var}"
     expect(
         exchange.status == 200,
         step.requirement,
         f"{exchange.identity}: {step.describe()} allowed: HTTP 200",
-        exchange.describe(),
+        actual,
         exchange,
     )
     body = exchange.json()

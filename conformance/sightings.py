@@ -2,8 +2,9 @@
 and creates, as every identity. The device checks judge them all once the other cases have run,
 so a device an operation changed must still agree with itself.
 
-A sighting is a successful GET with every field (`fields=*`, or no `fields` on a single device):
-a projection leaves attributes out, and the checks read an absent attribute as absent."""
+A sighting is a successful GET with `fields=*`: a projection leaves attributes out, and which
+attributes a read without `fields` returns no source fixes, while the checks read an absent
+attribute as absent."""
 
 from __future__ import annotations
 
@@ -46,11 +47,7 @@ def note(exchange: Exchange) -> None:
     """Keep the exchange when it holds whole devices."""
     if exchange.method != "GET" or exchange.status != 200 or not exchange.env_var:
         return
-    query = parse_qs(urlsplit(exchange.url).query)
-    fields = query.get("fields")
-    path = urlsplit(exchange.url).path.rstrip("/")
-    single = not path.endswith("/devices")
-    if fields != ["*"] and not (single and fields is None):
+    if parse_qs(urlsplit(exchange.url).query).get("fields") != ["*"]:
         return
     sighting = Sighting(exchange.identity, exchange)
     if sighting.devices:

@@ -2,7 +2,9 @@
 policy expects (allowed, denied, own only) and whether the permission cases agreed.
 
 Built from the cases' node IDs (`test_policy_cell[getDevice[agent->own device]]`) matched to the
-cells of `conformance.policy`, so it works from a finished `conformance.json` as well."""
+cells of `conformance.policy`, so it works from a finished `conformance.json` as well. The
+answers discovery got (`test_a_discovery_answer_conforms[supervisor:my-devices]`) count in
+their cell too: a refusal met there makes the cell unexpected."""
 
 from __future__ import annotations
 
@@ -10,10 +12,15 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from conformance.discovery import STEPS
 from conformance.policy import Cell, PolicyError, cells, describe
 from conformance.target import IDENTITIES
 
 CELL_NODE = re.compile(r"::test_policy_cell\[(?P<label>.+)\]$")
+DISCOVERY_NODE = re.compile(
+    r"::test_a_discovery_answer_conforms\[(?P<identity>[^:]+):(?P<step>.+)\]$"
+)
+STEP_OPERATIONS = {step.name: step.operation_id for step in STEPS}
 
 # What each verdict of `x-access` means to a reader of the matrix.
 EXPECTED_LABEL = {
@@ -35,6 +42,16 @@ def policy_cases(cases: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, A
     return found
 
 
+def discovery_cases(cases: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """The discovery cases of a run, by (operationId, identity)."""
+    found = {}
+    for case in cases:
+        match = DISCOVERY_NODE.search(str(case.get("nodeid", "")))
+        if match and match.group("step") in STEP_OPERATIONS:
+            found[(STEP_OPERATIONS[match.group("step")], match.group("identity"))] = case
+    return found
+
+
 def outcome(verdicts: list[str]) -> str:
     """One word for a matrix cell: a single wrong answer makes it unexpected."""
     if any(v in FAILED for v in verdicts):
@@ -48,10 +65,16 @@ def outcome(verdicts: list[str]) -> str:
 
 
 def matrix_cell(
-    identity: str, group: list[Cell], run: Mapping[str, Mapping[str, Any]]
+    identity: str,
+    group: list[Cell],
+    run: Mapping[str, Mapping[str, Any]],
+    discovered: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     first = group[0]
     checked: list[dict[str, Any]] = []
+    if discovered is not None:
+        found = {"verdict": str(discovered["verdict"]), "nodeid": str(discovered["nodeid"])}
+        checked.append({"object": "discovery", **found})
     for cell in group:
         case = run.get(cell.label)
         checked.append(
@@ -73,7 +96,9 @@ def matrix_cell(
 
 def build(cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The matrix as plain data: rows in contract order, one cell per identity."""
+    cases = list(cases)
     run = policy_cases(cases)
+    discovered = discovery_cases(cases)
     try:
         policy = cells()
     except PolicyError as error:  # the run reported it already; the report still gets written
@@ -90,7 +115,10 @@ def build(cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
                 "method": first.method,
                 "path": first.path,
                 "requirement": first.requirement,
-                "cells": [matrix_cell(i, by_identity[i], run) for i in IDENTITIES],
+                "cells": [
+                    matrix_cell(i, by_identity[i], run, discovered.get((operation_id, i)))
+                    for i in IDENTITIES
+                ],
             }
         )
     return {"identities": list(IDENTITIES), "rows": rows}

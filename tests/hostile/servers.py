@@ -109,6 +109,15 @@ def invalid_json(environ: WSGIEnvironment, start_response: StartResponse) -> Ite
     return [b'{"statusCode": 0, "user": {"id": ']
 
 
+def refuse_everyone(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """A conformant 401 to every request: no credentials are accepted."""
+    start_response(
+        "401 Unauthorized",
+        [("Content-Type", "application/json"), ("WWW-Authenticate", 'Basic realm="devices"')],
+    )
+    return [b'{"statusCode": 20, "statusMessage": "Access denied"}']
+
+
 def html_error(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
     start_response("500 Internal Server Error", [("Content-Type", "text/html")])
     page = (

@@ -97,6 +97,13 @@ HOSTILE = [
         r"GET /me answered HTTP 200 application/json",
     ),
     Hostile(
+        "refuses-everyone",
+        "answers 401 to every request, whatever the credentials",
+        lambda: servers.wsgi_server(servers.refuse_everyone),
+        r"no identity authenticates: the target refused the admin, supervisor, agent, "
+        r"other-agent credentials \(HTTP 401 on GET /me\); check \$DEVICES_API_ADMIN",
+    ),
+    Hostile(
         "html-error",
         "answers an HTML error page",
         lambda: servers.wsgi_server(servers.html_error),

@@ -106,3 +106,49 @@ def test_the_page_loads_nothing_from_elsewhere() -> None:
     assert "<script" not in page
     assert "<link" not in page
     assert "http://x/&lt;b&gt;" in page
+
+
+def test_cases_not_run_are_grouped_by_reason() -> None:
+    why = (
+        "needs the supervisor's devices: GET /me/devices?fields=* answered HTTP 403 (DEV-PERM-006)"
+    )
+    cases = [
+        case("listDevices[admin]", "skip", why),
+        case("getDevice[admin->own device]", "skip", why),
+        case("getMe[agent]", "skip", "no credentials for agent"),
+        case("getMe[admin]", "pass"),
+    ]
+    page = html.not_run(cases)
+    assert "Not run (3)" in page
+    assert f"2 case(s): {html.e(why)}" in page
+    assert page.index("2 case(s)") < page.index("1 case(s): no credentials for agent")
+    assert "getMe[admin]" not in page
+
+
+def test_a_run_that_skipped_nothing_has_no_not_run_section() -> None:
+    assert html.not_run([case("getMe[admin]", "pass")]) == ""
+
+
+def discovery_case(label: str, verdict: str) -> dict[str, Any]:
+    found = case("", verdict)
+    found["nodeid"] = (
+        f"conformance/cases/test_discovery.py::test_a_discovery_answer_conforms[{label}]"
+    )
+    return found
+
+
+def test_a_refusal_met_in_discovery_makes_its_cell_unexpected() -> None:
+    cases = [
+        case("listMyDevices[supervisor]", "pass"),
+        discovery_case("supervisor:my-devices", "fail"),
+    ]
+    cell = cell_of(matrix.build(cases), "listMyDevices", "supervisor")
+    assert cell["outcome"] == "unexpected"
+    assert cell["cases"][0]["object"] == "discovery"
+
+
+def test_a_discovery_answer_counts_in_its_own_cell_only() -> None:
+    cases = [case("getMe[agent]", "pass"), discovery_case("agent:me", "pass")]
+    data = matrix.build(cases)
+    assert cell_of(data, "getMe", "agent")["outcome"] == "as expected"
+    assert all(c["object"] != "discovery" for c in cell_of(data, "getMe", "admin")["cases"])
