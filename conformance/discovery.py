@@ -301,9 +301,10 @@ def judgeable(inventory: Inventory, clients: dict[str, Client]) -> None:
     """Stop the run when the answers to `GET /me` leave nothing to judge: no identity got an
     HTTP response, the target refused every identity, or no answer was JSON."""
     outcomes = list(inventory.outcomes.values())
-    failures = [o.failure for o in outcomes if o.failure is not None]
-    if len(failures) < len(outcomes):
+    if any(o.failure is None and o.not_sent is None for o in outcomes):
         return  # some identity read itself
+    # Requests the breaker kept back (after timeouts) count as unanswered.
+    failures = [o.failure for o in outcomes if o.failure is not None]
     answered = [f for f in failures if f.exchange is not None and f.exchange.status]
     if not answered:
         raise Unusable(f"GET /me: {failures[0].actual}")
