@@ -107,11 +107,16 @@ class Inventory:
                 return identity.name
         return None
 
+    def identity(self, name: str) -> Identity:
+        """The identity; skips the case when it has no credentials."""
+        known = self.identities.get(name)
+        if known is None:
+            pytest.skip(f"no credentials for {name}")
+        return known
+
     def devices_of(self, identity: str) -> dict[str, dict[str, Any]]:
         """The identity's devices; skips the case when discovery could not learn them."""
-        known = self.identities.get(identity)
-        if known is None:
-            pytest.skip(f"no credentials for {identity}")
+        known = self.identity(identity)
         if known.devices is None:
             pytest.skip(f"needs the {identity}'s devices: {known.missing['devices']}")
         return known.devices
@@ -135,9 +140,8 @@ class Inventory:
         return known
 
     def user_id_of(self, identity: str) -> str:
-        known = self.identities.get(identity)
-        if known is None:
-            pytest.skip(f"no credentials for {identity}")
+        """The identity's user id; skips the case when discovery could not learn it."""
+        known = self.identity(identity)
         if known.user_id is None:
             pytest.skip(f"needs the {identity}'s user id: {known.missing['user id']}")
         return known.user_id
