@@ -51,6 +51,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check conformance tests
 	$(BIN)/mypy
 
+## openapi/coverage.md, generated: requirement -> cases -> broken servers -> variants.
+.PHONY: coverage
+coverage: $(STAMP)
+	$(BIN)/python -m tests.contract.coverage
+
 ## The reference server on port 8080, by hand.
 serve: $(STAMP)
 	$(BIN)/python -m conformance.reference --port 8080

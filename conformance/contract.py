@@ -32,7 +32,6 @@ class Requirement:
     text: str
     source: str
     operations: tuple[str, ...]
-    writes: str
     not_tested: str | None
 
     @property
@@ -60,7 +59,6 @@ def catalogue() -> dict[str, Requirement]:
             text=" ".join(str(row["text"]).split()),
             source=str(row["source"]),
             operations=tuple(row.get("operations", ())),
-            writes=row.get("writes", "none"),
             not_tested=row.get("not_tested"),
         )
         for row in rows

@@ -107,11 +107,16 @@ class Inventory:
                 return identity.name
         return None
 
+    def identity(self, name: str) -> Identity:
+        """The identity; skips the case when it has no credentials."""
+        known = self.identities.get(name)
+        if known is None:
+            pytest.skip(f"no credentials for {name}")
+        return known
+
     def devices_of(self, identity: str) -> dict[str, dict[str, Any]]:
         """The identity's devices; skips the case when discovery could not learn them."""
-        known = self.identities.get(identity)
-        if known is None:
-            pytest.skip(f"no credentials for {identity}")
+        known = self.identity(identity)
         if known.devices is None:
             pytest.skip(f"needs the {identity}'s devices: {known.missing['devices']}")
         return known.devices
@@ -135,9 +140,8 @@ class Inventory:
         return known
 
     def user_id_of(self, identity: str) -> str:
-        known = self.identities.get(identity)
-        if known is None:
-            pytest.skip(f"no credentials for {identity}")
+        """The identity's user id; skips the case when discovery could not learn it."""
+        known = self.identity(identity)
         if known.user_id is None:
             pytest.skip(f"needs the {identity}'s user id: {known.missing['user id']}")
         return known.user_id
@@ -155,8 +159,16 @@ class Inventory:
         return self.all_devices
 
     def foreign_device(self) -> dict[str, Any] | None:
-        """A device no known identity owns (unassigned, or another user's)."""
-        for device_id, device in self.every_device().items():
+        """A device no known identity owns (unassigned, or another user's). Skips the case when
+        some identity's devices are unknown: one of them could be its own."""
+        everything = self.every_device()
+        for identity in self.identities.values():
+            if identity.devices is None:
+                pytest.skip(
+                    f"needs the {identity.name}'s devices to tell a device of nobody known: "
+                    f"{identity.missing['devices']}"
+                )
+        for device_id, device in everything.items():
             if self.owner_of(device_id) is None:
                 return device
         return None
@@ -301,9 +313,10 @@ def judgeable(inventory: Inventory, clients: dict[str, Client]) -> None:
     """Stop the run when the answers to `GET /me` leave nothing to judge: no identity got an
     HTTP response, the target refused every identity, or no answer was JSON."""
     outcomes = list(inventory.outcomes.values())
-    failures = [o.failure for o in outcomes if o.failure is not None]
-    if len(failures) < len(outcomes):
+    if any(o.failure is None and o.not_sent is None for o in outcomes):
         return  # some identity read itself
+    # Requests the breaker kept back (after timeouts) count as unanswered.
+    failures = [o.failure for o in outcomes if o.failure is not None]
     answered = [f for f in failures if f.exchange is not None and f.exchange.status]
     if not answered:
         raise Unusable(f"GET /me: {failures[0].actual}")

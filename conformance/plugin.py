@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from conformance import known_failures
 from conformance.client import PACER, WRITES
 from conformance.contract import requirement
 from conformance.failures import RequirementFailure
@@ -95,6 +96,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="generated requests per operation and identity in the fuzzing phase (default: 15)",
     )
+    known_failures.add_options(group)
 
 
 def positive(kind: type[float] | type[int]) -> Callable[[str], float]:
@@ -160,6 +162,11 @@ def target_url(config: pytest.Config) -> str | None:
     return config.getoption("base_url", None) or config.getini("base_url") or None
 
 
+def collects_whole_suite(config: pytest.Config) -> bool:
+    pyargs = bool(config.option.pyargs)
+    return all(arg_path(arg.split("::")[0], pyargs) == PACKAGE_DIR for arg in config.args)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     if not is_conformance_run(config):
@@ -177,6 +184,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS_KEY] = results
     RESULTS["current"] = results
     results.config = config
+    results.known = known_failures.load(config)
     # JUnit XML for CI dashboards, unless the user chose a path.
     if not getattr(config.option, "xmlpath", None):
         config.option.xmlpath = str(report_dir / "junit.xml")
@@ -245,6 +253,7 @@ def write_level(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if RESULTS_KEY not in config.stash:
         return
+    check_known_failures(config, items)
     items.sort(key=run_order)
     allowed = write_level(config)
     serial = runs_serially(config)
@@ -289,6 +298,30 @@ def run_order(item: pytest.Item) -> int:
 def case_requirement(item: pytest.Item) -> str:
     marker = item.get_closest_marker("requirement")
     return str(marker.args[0]) if marker else ""
+
+
+def check_known_failures(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Before -k deselects: an entry that matches no case of the whole suite is a usage error.
+    An xdist worker hands it back, as it does an unusable target: raised there, it would
+    crash the worker."""
+    if not collects_whole_suite(config):
+        return  # a run given one module cannot tell a stale entry from one outside it
+    try:
+        known_failures.check_collection(known(config), [case_facts(item) for item in items])
+    except pytest.UsageError as error:
+        if not is_worker(config):
+            raise
+        abort(config, str(error), EXIT_USAGE)
+
+
+def case_facts(item: pytest.Item) -> known_failures.Case:
+    nodeid = item.nodeid.removesuffix(f"@{WRITES_GROUP}")
+    return known_failures.Case(nodeid, case_requirement(item), case_identity(item))
+
+
+def known(config: pytest.Config) -> known_failures.KnownFailures | None:
+    results = config.stash.get(RESULTS_KEY, None)
+    return results.known if results is not None else None
 
 
 def case_identity(item: pytest.Item) -> str | None:
@@ -352,6 +385,13 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
         report.longrepr = fuzz_failure(item, failure)
     elif report.failed:
         verdict = "fail" if report.when == "call" else "error"
+    if verdict in {"fail", "warning"}:
+        broken = (
+            failure.req_id if isinstance(failure, RequirementFailure) else case_requirement(item)
+        )
+        verdict = known_failures.classify(
+            known(item.config), case_facts(item), report, broken, verdict
+        )
     report.user_properties.append(("verdict", verdict))
 
 
@@ -442,6 +482,7 @@ def pytest_configure_node(node: Any) -> None:
     if credentials:
         send_credentials(node.workerinput, credentials)
     send_grouping(node.workerinput, node.config)
+    known_failures.send(node.workerinput, known(node.config))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -467,6 +508,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if not results.outcomes and not results.aborted:
         return
     results.write()
+    known_failures.finish(session, results)
 
 
 def target_summary(config: pytest.Config) -> dict[str, Any]:

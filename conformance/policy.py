@@ -58,7 +58,7 @@ class Cell:
 
     @property
     def expected(self) -> frozenset[int]:
-        """The statuses a conformant server may answer (x-access-verdicts; domain decisions)."""
+        """The statuses a conformant server may answer (x-access-verdicts; openapi/decisions.md)."""
         if self.verdict == "deny":
             return frozenset({403})
         if self.obj == "missing":

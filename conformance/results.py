@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
+from conformance import known_failures
 from conformance.contract import catalogue, requirement, spec_digest
 from conformance.report import html, matrix
 from conformance.workers import WRITES_GROUP
+
 
 
 def installed_version() -> str:
@@ -27,6 +29,7 @@ def installed_version() -> str:
 
 
 KIT_VERSION = installed_version()
+MARKDOWN_STATUSES = ("pass", "fail", "known", "warning", "skipped", "not tested")
 
 
 @dataclass
@@ -35,12 +38,14 @@ class Outcome:
 
     nodeid: str
     requirement: str
-    verdict: str  # pass, fail, error, warning, skip
+    verdict: str  # pass, fail, error, warning, skip, known
     broken: str | None = None  # the requirement a failure broke, when it names one
     identity: str | None = None
     message: str = ""
     curl: str | None = None
     duration: float = 0.0
+    known_entry: int | None = None  # the known-failures entry it failed under
+    expired_entry: int | None = None  # an expired entry that no longer covers its failure
 
 
 @dataclass
@@ -48,7 +53,7 @@ class RequirementStatus:
     id: str
     level: str
     text: str
-    status: str  # pass, fail, warning, skipped, not tested, inconclusive
+    status: str  # pass, fail, known, warning, skipped, not tested, inconclusive
     cases: list[str] = field(default_factory=list)
     reason: str = ""
 
@@ -61,7 +66,7 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
     message = str(props.get("message", ""))
     if verdict == "skip" and isinstance(report.longrepr, tuple):
         message = str(report.longrepr[2]).removeprefix("Skipped: ")
-    elif verdict in {"fail", "error"}:
+    elif verdict in {"fail", "error", "known"} and not message:
         message = report.longreprtext[-4000:]
     return Outcome(
         # The id pytest takes on its command line, without xdist's group suffix.
@@ -73,11 +78,17 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
         message=message,
         curl=optional_text(props.get("curl")),
         duration=report.duration,
+        known_entry=optional_number(props.get("known_entry")),
+        expired_entry=optional_number(props.get("expired_entry")),
     )
 
 
 def optional_text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def optional_number(value: object) -> int | None:
+    return None if value is None else int(str(value))
 
 
 class Results:
@@ -90,6 +101,8 @@ class Results:
         self.writes: list[str] = []
         self.phases_started: set[str] = set()
         self.config: Any = None
+        self.known: known_failures.KnownFailures | None = None
+        self.updated_file: str | None = None
 
     def add(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
@@ -104,7 +117,7 @@ class Results:
         broken: dict[str, list[Outcome]] = {}
         for outcome in self.outcomes:
             by_requirement.setdefault(outcome.requirement, []).append(outcome)
-            if outcome.verdict in {"fail", "warning"}:
+            if outcome.verdict in {"fail", "warning", "known"}:
                 broken.setdefault(outcome.broken or outcome.requirement, []).append(outcome)
         return [
             self._status(req_id, by_requirement.get(req_id, []), broken.get(req_id, []))
@@ -118,11 +131,11 @@ class Results:
         status.cases = [o.nodeid for o in own]
         verdicts = Counter(o.verdict for o in own)
         if broken:
-            status.status = "warning" if all(o.verdict == "warning" for o in broken) else "fail"
+            status.status = broken_status({o.verdict for o in broken})
             status.cases = sorted({*status.cases, *(o.nodeid for o in broken)})
         elif verdicts["pass"]:
             status.status = "pass"
-        elif verdicts["fail"] or verdicts["error"]:
+        elif verdicts["fail"] or verdicts["error"] or verdicts["known"]:
             status.status = "inconclusive"
             status.reason = "its cases stopped on another requirement"
         elif verdicts["skip"]:
@@ -131,6 +144,9 @@ class Results:
         else:
             status.reason = req.not_tested or "no case ran (deselected or not written)"
         return status
+
+    def ran(self) -> list[known_failures.Ran]:
+        return [known_failures.as_ran(o) for o in self.outcomes]
 
     def failed_requirements(self) -> list[str]:
         return [s.id for s in self.requirement_statuses() if s.status == "fail"]
@@ -148,6 +164,11 @@ class Results:
                 lines.append(
                     f"{status.status.upper():<7} {status.id} ({status.level}): {status.text}"
                 )
+        if self.known is not None:
+            strict = bool(self.target.get("strict"))
+            lines += known_failures.summary_lines(self.known, self.ran(), strict)
+        if self.updated_file:
+            lines.append(f"Known failures written to {self.updated_file}")
         lines.append(f"Reports: {self.report_dir}/conformance.{{html,json,md}}, junit.xml")
         return lines
 
@@ -169,6 +190,9 @@ class Results:
             # Added for the HTML page; the fields above keep their names and shapes.
             "case_totals": dict(Counter(o.verdict for o in self.outcomes)),
             "matrix": matrix.build(asdict(o) for o in self.outcomes),
+            "known_failures": (
+                known_failures.document(self.known, self.ran()) if self.known else None
+            ),
         }
 
     def write(self) -> None:
@@ -187,19 +211,25 @@ class Results:
         (self.report_dir / "conformance.html").write_text(html.render(document), encoding="utf-8")
 
 
+def broken_status(verdicts: set[str]) -> str:
+    """A requirement's status from the verdicts of the cases that broke it: a new failure
+    outweighs a known one, which outweighs a warning."""
+    if "fail" in verdicts:
+        return "fail"
+    return "known" if "known" in verdicts else "warning"
+
+
 def markdown(document: dict[str, Any]) -> str:
     lines = [
         "# Devices API conformance",
         "",
         f"Target: {document['target']['base_url']} (writes: {document['target']['writes']})",
         "",
-        "| level | " + " | ".join(["pass", "fail", "warning", "skipped", "not tested"]) + " |",
-        "|---|---|---|---|---|---|",
+        "| level | " + " | ".join(MARKDOWN_STATUSES) + " |",
+        "|---" * (len(MARKDOWN_STATUSES) + 1) + "|",
     ]
     for level, counts in document["totals"].items():
-        cells = [
-            str(counts.get(k, 0)) for k in ("pass", "fail", "warning", "skipped", "not tested")
-        ]
+        cells = [str(counts.get(k, 0)) for k in MARKDOWN_STATUSES]
         lines.append(f"| {level} | " + " | ".join(cells) + " |")
     if document.get("aborted"):
         lines += ["", f"**The run stopped:** {document['aborted']}"]
@@ -209,4 +239,19 @@ def markdown(document: dict[str, Any]) -> str:
     if failing:
         lines += ["", "## Failures", ""]
         lines += [f"- **{r['id']}** ({r['level']}, {r['status']}): {r['text']}" for r in failing]
+    lines += known_failures_markdown(document.get("known_failures"))
     return "\n".join(lines) + "\n"
+
+
+def known_failures_markdown(known: dict[str, Any] | None) -> list[str]:
+    """The entries of the known-failures file, apart from the new failures above."""
+    if not known:
+        return []
+    lines = ["", f"## Known failures ({known['file']})", ""]
+    for entry in known["entries"]:
+        issue = f" ({entry['issue']})" if entry["issue"] else ""
+        lines.append(
+            f"- **{entry['requirement']}**, entry {entry['number']}: **{entry['status']}**, "
+            f"{entry['note']}. Reason: {entry['reason']}{issue}"
+        )
+    return lines

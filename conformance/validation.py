@@ -17,7 +17,7 @@ from conformance.contract import SPEC_PATH, device_attribute_requirements
 from conformance.failures import RequirementFailure, expect
 from conformance.response_validator import ContractResponseValidator
 
-# Decision of the domain page ("HTTP status with the body's statusCode").
+# The HTTP status that goes with each body statusCode: openapi/decisions.md#status-codes.
 STATUS_CODES: dict[int, set[int]] = {200: {0}, 400: {1, 2, 10}, 401: {20}, 403: {3, 5}, 404: {6}}
 
 

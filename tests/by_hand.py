@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
+from collections.abc import Callable
 
 from conformance.reference.__main__ import port_number
 
@@ -28,3 +30,19 @@ def until_stopped() -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     stop.wait()
+
+
+def command(
+    prog: str,
+    noun: str,
+    description: str | None,
+    listing: Callable[[], None],
+    serving: Callable[[str, str, int], None],
+    argv: list[str] | None = None,
+) -> None:
+    """The whole command line: list the servers, or serve the one named."""
+    args = parse(sys.argv[1:] if argv is None else argv, prog, noun, description)
+    if args.list:
+        listing()
+    else:
+        serving(args.name, args.host, args.port)

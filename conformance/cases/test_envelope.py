@@ -1,4 +1,5 @@
-"""The envelope every response shares, and HTTP status codes ("Return Values"; decisions)."""
+"""The envelope every response shares, and HTTP status codes ("Return Values";
+openapi/decisions.md#status-codes)."""
 
 from __future__ import annotations
 

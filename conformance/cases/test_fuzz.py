@@ -28,8 +28,8 @@ schema.config.generation.update(
     deterministic=True,
     database="none",
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
-    # Domain decision: "Unknown query parameters are ignored ... so a fuzzer must not call
-    # accepting them a failure". A request that only adds one is not invalid.
+    # Unknown query parameters are ignored (openapi/decisions.md#unknown-query-parameters), so a
+    # request that only adds one is not invalid and its acceptance is no failure.
     allow_extra_parameters=False,
 )
 
@@ -76,7 +76,8 @@ def apply_run_settings(config: pytest.Config) -> None:
 
 # Whether valid input is accepted depends on what no schema holds: the device's state (an
 # operation not among its capabilities is refused), numbering plans (a well-formed but
-# unallocated number), and the domain decision that unknown `fields` may be refused with 400.
+# unallocated number), and that unknown `fields` may be refused with 400
+# (openapi/decisions.md#fields).
 # The suite's own cases test acceptance where the answer is fixed.
 EXCLUDED_ALWAYS = [checks.positive_data_acceptance]
 # unsupported_method probes other methods on the same paths, collections included: a write.

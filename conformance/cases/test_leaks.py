@@ -1,4 +1,4 @@
-"""Refusals carry no device data (decision: "never the data"; OWASP API1 and API3)."""
+"""Refusals carry no device data (openapi/decisions.md#refusals-carry-no-data; OWASP API1, API3)."""
 
 from __future__ import annotations
 

@@ -66,14 +66,16 @@ def operated(
     return reply, after, found
 
 
-# Attributes other than `id` are optional (domain page, "Device attributes"), and capabilities
-# depend on configuration ("Capabilities"): a case skips what the device gives it no way to see.
+# Attributes other than `id` are optional (openapi/decisions.md#optional-and-extra-attributes),
+# and capabilities depend on configuration (openapi/decisions.md#capabilities): a case skips
+# what the device gives it no way to see.
 OPERABLE_STATE = ("doNotDisturb", "forwardTo", "capabilities", *MONITORING)
 
 
 def require_offered(found: dict[str, Any], name: str) -> None:
     """Skip when the device lists its capabilities and `name` is not among them: it may then
-    refuse the operation (domain page: 400 with statusCode 2, or 403)."""
+    refuse the operation (openapi/decisions.md#unoffered-operations: 400 with statusCode 2, or
+    403)."""
     offered = found.get("capabilities")
     if isinstance(offered, list) and name not in offered:
         pytest.skip(f"the device does not offer {name} now (capabilities {offered})")

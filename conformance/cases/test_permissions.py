@@ -93,7 +93,8 @@ def send(
 
 def switch_do_not_disturb(caller: Client, path: str, now: str | None) -> Reply:
     """Posts the do-not-disturb operation the device's state offers. A device that does not show
-    doNotDisturb (optional: domain page, "Device attributes") gets DoNotDisturbOn, then
+    doNotDisturb (optional: openapi/decisions.md#optional-and-extra-attributes) gets
+    DoNotDisturbOn, then
     DoNotDisturbOff if the first is refused as not offered now (400 or 403)."""
     first = "DoNotDisturbOff" if now == "On" else "DoNotDisturbOn"
     reply = fetch_post(caller, path, {"operationName": first})

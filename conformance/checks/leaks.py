@@ -1,5 +1,5 @@
-"""A refused request must not carry the data it was refused (decision: "never the data";
-OWASP API Security Top 10, API1 and API3)."""
+"""A refused request must not carry the data it was refused
+(openapi/decisions.md#refusals-carry-no-data; OWASP API Security Top 10, API1 and API3)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ rejected request changes nothing. Rejections are ``Rejected`` exceptions carryin
 ``statusCode`` (1 missing parameter, 2 invalid parameter, 3 forbidden); the HTTP layer picks
 the status.
 
-Capability rules (see the domain notes, "Capabilities"):
+Capability rules (see openapi/decisions.md#capabilities):
 
 - DoNotDisturbOn while do-not-disturb is Off, DoNotDisturbOff while it is On;
 - ForwardCallsOn while not forwarding, ForwardCallsOff while forwarding;

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
-STATUSES = ("pass", "fail", "warning", "inconclusive", "skipped", "not tested")
+STATUSES = ("pass", "fail", "known", "warning", "inconclusive", "skipped", "not tested")
 PROBLEMS = ("fail", "error", "warning")
 # The lines of a rendered RequirementFailure (conformance/failures.py), in order.
 FAILURE_FIELDS = {"Expected:": "Expected", "Actual:": "Actual", "Request:": "Request"}
@@ -24,9 +24,11 @@ code,pre{font:12px/1.4 ui-monospace,monospace}pre{background:#f6f6f6;padding:.6e
 overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 .verdict{font-size:1.2em;font-weight:bold;padding:.5em 1em;border-radius:4px;display:inline-block}
 .pass,.as-expected{background:#e3f4e1}.fail,.error,.unexpected{background:#fbe0e0}
-.warning,.inconclusive,.partly-run{background:#fff3cd}.skipped,.not-tested,.not-run{background:#eee}
+.warning,.inconclusive,.partly-run,.expired{background:#fff3cd}
+.known,.known-failure,.not-seen{background:#e8e4f5}.fixed{background:#d7ecfb}.skipped,.not-tested,.not-run{background:#eee}
 .failure{border-left:4px solid #c62828;padding:.2em 1em;margin:1em 0}
 .failure.warning{border-color:#e0a800;background:none}
+.failure.known{border-color:#6a5acd;background:none}
 dl.summary{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}
 dd{margin:0}.matrix td{min-width:9em}.muted{color:#666}
 """
@@ -52,6 +54,7 @@ def render(document: Mapping[str, Any]) -> str:
         verdict_banner(document),
         summary(document),
         failures(document.get("cases", []), requirements),
+        known_failures(document.get("known_failures"), document.get("cases", []), requirements),
         not_run(document.get("cases", [])),
         matrix(document.get("matrix", {})),
         coverage(document.get("requirements", [])),
@@ -65,16 +68,32 @@ def render(document: Mapping[str, Any]) -> str:
 
 
 def verdict_banner(document: Mapping[str, Any]) -> str:
-    """The gate's answer: a broken MUST fails the run; a broken SHOULD only warns."""
+    """The gate's answer: a broken MUST fails the run; a broken SHOULD only warns; a known
+    failure is counted apart, and a fixed known-failure entry fails the run under --strict."""
     broken = count_status(document, "fail")
     warned = count_status(document, "warning")
+    known = count_status(document, "known")
+    fixed = fixed_entries(document)
     if broken:
         text, kind = f"FAIL: {broken} requirement(s) broken", "fail"
+    elif fixed and document["target"].get("strict"):
+        text, kind = f"FAIL (--strict): {fixed} known-failure entry(ies) fixed", "fail"
     elif warned:
         text, kind = f"PASS with {warned} warning(s)", "warning"
+    elif known:
+        text, kind = "PASS: no new failure", "pass"
     else:
         text, kind = "PASS: no requirement broken", "pass"
+    if known:
+        text += f"; {known} requirement(s) broken as known, listed apart"
+    if fixed:
+        text += f"; {fixed} known-failure entry(ies) fixed: remove them"
     return f'<p id="verdict" class="verdict {kind}">{e(text)}</p>'
+
+
+def fixed_entries(document: Mapping[str, Any]) -> int:
+    known = document.get("known_failures") or {}
+    return sum(1 for entry in known.get("entries", []) if entry["status"] == "fixed")
 
 
 def count_status(document: Mapping[str, Any], status: str) -> int:
@@ -174,6 +193,44 @@ def failure(case: Mapping[str, Any], requirements: Mapping[str, Any]) -> str:
     if curl:
         parts.append(f"<p><b>Reproduce:</b></p><pre>{e(curl)}</pre>")
     return f'<article class="failure {css_class(case["verdict"])}">{"".join(parts)}</article>'
+
+
+def known_failures(
+    known: Mapping[str, Any] | None,
+    cases: Iterable[Mapping[str, Any]],
+    requirements: Mapping[str, Any],
+) -> str:
+    """The entries of the known-failures file, what became of each, and the cases that failed
+    under them: apart from the new failures, which alone decide the verdict."""
+    if not known:
+        return ""
+    rows = "".join(known_entry_row(entry) for entry in known["entries"])
+    found = [failure(c, requirements) for c in cases if c["verdict"] == "known"]
+    listed = "".join(found) if found else '<p class="muted">No case failed under an entry.</p>'
+    return (
+        f'<section id="known-failures"><h2>Known failures ({len(found)})</h2>'
+        f"<p>From <code>{e(known['file'])}</code>. A case failing under an entry does not fail "
+        "the run; an entry whose cases pass now is fixed: remove it.</p>"
+        "<table><tr><th>entry</th><th>requirement</th><th>status</th><th>reason</th>"
+        f"<th>narrowed to</th></tr>{rows}</table>"
+        f"<details><summary>{len(found)} case(s) failing under an entry</summary>{listed}"
+        "</details></section>"
+    )
+
+
+def known_entry_row(entry: Mapping[str, Any]) -> str:
+    reason = e(entry["reason"])
+    if entry.get("issue"):
+        reason += f'<br><a href="{e(entry["issue"])}">{e(entry["issue"])}</a>'
+    if entry.get("expires"):
+        reason += f'<br><span class="muted">expires {e(entry["expires"])}</span>'
+    narrowing = "; ".join(f"{k}: {', '.join(v)}" for k, v in entry["narrowing"].items())
+    return (
+        f'<tr data-entry="{e(entry["number"])}"><td>{e(entry["number"])}</td>'
+        f"<td>{anchor(entry['requirement'])}</td>"
+        f'<td class="{css_class(entry["status"])}"><b>{e(entry["status"])}</b><br>'
+        f"{e(entry['note'])}</td><td>{reason}</td><td>{e(narrowing or 'no narrowing')}</td></tr>"
+    )
 
 
 def not_run(cases: Iterable[Mapping[str, Any]]) -> str:

@@ -56,6 +56,8 @@ def outcome(verdicts: list[str]) -> str:
     """One word for a matrix cell: a single wrong answer makes it unexpected."""
     if any(v in FAILED for v in verdicts):
         return "unexpected"
+    if "known" in verdicts:
+        return "known failure"
     ran = [v for v in verdicts if v in {"pass", "warning"}]
     if not ran:
         return "not run"

@@ -8,7 +8,7 @@ import sys
 
 from conformance.reference.__main__ import describe
 from conformance.reference.server import credentials, serve
-from tests.by_hand import parse, until_stopped
+from tests.by_hand import command, until_stopped
 
 from .catalogue import CATALOGUE, by_name
 
@@ -33,13 +33,7 @@ def serve_one(name: str, host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(
-        sys.argv[1:] if argv is None else argv, "python -m tests.broken", "broken server", __doc__
-    )
-    if args.list:
-        list_servers()
-    else:
-        serve_one(args.name, args.host, args.port)
+    command("python -m tests.broken", "broken server", __doc__, list_servers, serve_one, argv)
 
 
 if __name__ == "__main__":

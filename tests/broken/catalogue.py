@@ -81,8 +81,10 @@ class Broken:
     gap: str | None = None  # why the suite misses this fault today
     fuzz: bool = False  # only the fuzzing phase can see it: run that phase too
     # Discovery meets the fault: the run must still end in a verdict (exit 1, not aborted)
-    # with most cases passing.
+    # with most cases passing, and fail nothing but `breaks` and these, which the same fault
+    # breaks again where cases ask what discovery asked (no false alarm from what is missing).
     unfinished: bool = False
+    consequences: tuple[str, ...] = ()
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -104,6 +106,7 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-PERM-010",),
         layered(answer(404, NOT_FOUND, route("/me", "GET"))),
         unfinished=True,
+        consequences=("DEV-ENV-004",),
     ),
     Broken(
         "me-without-id-for-other-agent",
@@ -116,6 +119,7 @@ CATALOGUE: tuple[Broken, ...] = (
             )
         ),
         unfinished=True,
+        consequences=("DEV-ENV-004",),
     ),
     Broken(
         "my-devices-refused-for-supervisor",
@@ -123,6 +127,7 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-PERM-006",),
         patched(list_my_devices=refuse_supervisors("list_my_devices")),
         unfinished=True,
+        consequences=("DEV-FLD-002", "DEV-LIST-001", "DEV-LIST-003", "DEV-LIST-005"),
     ),
     Broken(
         "my-devices-fail-for-agent",
@@ -130,6 +135,7 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-HTTP-002",),
         layered(answer(500, INTERNAL_ERROR, as_identity("agent", route("/me/devices", "GET")))),
         unfinished=True,
+        consequences=("DEV-FLD-001", "DEV-FLD-004", "DEV-FLD-005", "DEV-PERM-006"),
     ),
     Broken(
         "all-devices-not-implemented",
@@ -137,6 +143,7 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-PERM-001",),
         layered(answer(404, NOT_FOUND, route("/devices", "GET"))),
         unfinished=True,
+        consequences=("DEV-ENV-004", "DEV-FLD-001"),
     ),
     Broken(
         "all-devices-ignore-fields",
@@ -144,6 +151,13 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-FLD-002",),
         patched(list_devices=ignore_fields("list_devices")),
         unfinished=True,
+        consequences=(
+            "DEV-FLD-003",
+            "DEV-LIST-002",
+            "DEV-LIST-003",
+            "DEV-LIST-004",
+            "DEV-LIST-005",
+        ),
     ),
     # ---------------------------------------------------------------- authentication
     Broken(

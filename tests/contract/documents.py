@@ -1,10 +1,10 @@
-"""The real contract and catalogue, loaded once per test session."""
+"""The real contract, catalogue and decisions, loaded once per test session."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from .lint import CATALOGUE_PATH, SPEC_PATH, Document, load_yaml
+from .lint import CATALOGUE_PATH, DECISIONS_PATH, SPEC_PATH, Document, load_yaml
 
 
 @cache
@@ -17,3 +17,9 @@ def spec() -> Document:
 def catalogue() -> Document:
     """The catalogue. Shared: tests that change it work on a deep copy."""
     return load_yaml(CATALOGUE_PATH)
+
+
+@cache
+def decisions() -> str:
+    """The decisions the catalogue cites (openapi/decisions.md), as Markdown text."""
+    return DECISIONS_PATH.read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Lint rules for the contract (openapi/devices.yaml) and the catalogue (openapi/requirements.yaml).
+"""Lint rules for the contract (openapi/devices.yaml), the catalogue (openapi/requirements.yaml)
+and the decisions they cite (openapi/decisions.md).
 
 Every rule is a function that takes the loaded documents and returns readable problems, one
 string each; an empty list means the documents follow the rule. The rules know nothing about
@@ -23,6 +24,7 @@ Document = dict[str, Any]
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "openapi" / "devices.yaml"
 CATALOGUE_PATH = ROOT / "openapi" / "requirements.yaml"
+DECISIONS_PATH = ROOT / "openapi" / "decisions.md"
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ROLES = ("admin", "supervisor", "agent")
@@ -31,12 +33,19 @@ ROLES = ("admin", "supervisor", "agent")
 ROLE_VERDICTS = ("allow", "deny", "owner", "self")
 ACCESS_OBJECTS = ("device", "user")
 LEVELS = ("MUST", "SHOULD", "MAY")
-WRITES = ("none", "reversible", "all")
+# The members a catalogue row may have; the --writes level of a requirement is not one of them:
+# its cases' `writes` markers say it, and openapi/coverage.md shows it.
+ENTRY_KEYS = ("id", "level", "text", "source", "operations", "not_tested", "withdrawn")
 REQUIREMENT_ID = re.compile(r"^DEV-([A-Z]+)-[0-9]{3}$")
 PERMISSION_ID = re.compile(r"^DEV-PERM-[0-9]{3}$")
 # A full stop, question or exclamation mark followed by a capital starts a second sentence.
 SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 ANY_OPERATION = "*"
+DECISIONS_FILE = "openapi/decisions.md"
+# A citation of a decision: the file and the section's anchor, as GitHub names headings.
+DECISION_LINK = re.compile(r"openapi/decisions\.md#([a-z0-9-]+)")
+# The word "decision" anywhere in a source; each one must come with a citation.
+DECISION_WORD = re.compile(r"\bdecisions?\b", re.IGNORECASE)
 SPEC_URI = "urn:devices-api:contract"
 
 
@@ -319,6 +328,18 @@ def lint_examples_validate(spec: Document) -> list[str]:
     return problems
 
 
+def _strings(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Yield `(pointer, text)` for every string in the document."""
+    if isinstance(node, str):
+        yield where, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, where + pointer(str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, f"{where}/{index}")
+
+
 def _walk(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
     """Yield `(pointer, mapping)` for every mapping in the document."""
     if isinstance(node, dict):
@@ -441,12 +462,60 @@ def lint_operations_exist(catalogue: Document, spec: Document) -> list[str]:
     return problems
 
 
-def lint_writes_are_known(catalogue: Document) -> list[str]:
-    """A requirement's `writes`, when given, is none, reversible or all."""
+def lint_entries_have_known_members(catalogue: Document) -> list[str]:
+    """A requirement has only the members the catalogue's header describes."""
     return [
-        f"{entry.get('id')}: writes {entry['writes']!r} is not one of {WRITES}"
+        f"{entry.get('id')}: unknown member {key!r} (known: {', '.join(ENTRY_KEYS)})"
         for entry in requirements(catalogue)
-        if "writes" in entry and entry["writes"] not in WRITES
+        for key in entry
+        if key not in ENTRY_KEYS
+    ]
+
+
+def lint_decisions_are_cited_by_section(catalogue: Document) -> list[str]:
+    """A source that rests on a decision names its section: `openapi/decisions.md#anchor`."""
+    problems = []
+    for entry in requirements(catalogue):
+        source = str(entry.get("source", ""))
+        cited = DECISION_LINK.findall(source)
+        words = DECISION_WORD.findall(DECISION_LINK.sub("", source))
+        if words:
+            problems.append(
+                f"{entry.get('id')}: source says {words[0]!r} without naming its section "
+                f"({DECISIONS_FILE}#...): {source!r}"
+            )
+        elif "decisions.md" in source and not cited:
+            problems.append(f"{entry.get('id')}: source names {DECISIONS_FILE} without a section")
+    return problems
+
+
+# ---------------------------------------------------------------------------- the decisions
+
+
+def heading_anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces to -."""
+    kept = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return kept.replace(" ", "-")
+
+
+def decision_anchors(decisions: str) -> set[str]:
+    """The anchors of the sections (`## ...`) of openapi/decisions.md."""
+    return {heading_anchor(line[3:]) for line in decisions.splitlines() if line.startswith("## ")}
+
+
+def lint_decision_links_resolve(spec: Document, catalogue: Document, decisions: str) -> list[str]:
+    """Every `openapi/decisions.md#anchor` in the contract and the catalogue names a section."""
+    anchors = decision_anchors(decisions)
+    cited = [
+        (f"{entry.get('id')} source", str(entry.get("source", "")))
+        for entry in requirements(catalogue)
+    ]
+    cited += [(where or "/", text) for where, text in _strings(spec)]
+    return [
+        f"{where}: {DECISIONS_FILE}#{anchor} names no section of {DECISIONS_FILE}"
+        for where, text in cited
+        for anchor in DECISION_LINK.findall(text)
+        if anchor not in anchors
     ]
 
 
@@ -475,16 +544,41 @@ def lint_spec_ids_are_catalogued(spec: Document, catalogue: Document) -> list[st
     ]
 
 
+def catalogued_operations(entry: Document, spec: Document) -> set[str]:
+    """The operationIds a requirement applies to, "*" expanded to every operation."""
+    listed = entry.get("operations") or []
+    return operation_ids(spec) if ANY_OPERATION in listed else set(listed)
+
+
 def lint_catalogued_operations_carry_ids(spec: Document, catalogue: Document) -> list[str]:
-    """Every operation a requirement names lists that requirement in its `x-requirements`."""
+    """Every operation a requirement names ("*": every operation) lists that requirement in its
+    `x-requirements`."""
     carried = {
         op.get("operationId"): set(op.get("x-requirements") or []) for _, op in operations(spec)
     }
     problems = []
     for entry in requirements(catalogue):
-        for name in entry.get("operations") or []:
+        for name in sorted(catalogued_operations(entry, spec)):
             if name in carried and entry.get("id") not in carried[name]:
                 problems.append(f"{entry.get('id')} names {name}, whose x-requirements lack it")
+    return problems
+
+
+def lint_operations_carry_only_their_ids(spec: Document, catalogue: Document) -> list[str]:
+    """Every ID in an operation's `x-requirements` is a requirement that names the operation
+    ("*" names every operation): the catalogue's `operations` and the contract say the same."""
+    applies = {
+        str(entry.get("id")): catalogued_operations(entry, spec)
+        for entry in requirements(catalogue)
+    }
+    problems = []
+    for label, op in operations(spec):
+        name = op.get("operationId")
+        for requirement in op.get("x-requirements") or []:
+            if requirement in applies and name not in applies[requirement]:
+                problems.append(
+                    f"{label}: x-requirements lists {requirement}, whose operations lack {name}"
+                )
     return problems
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import lint
-from .documents import catalogue, spec
+from .documents import catalogue, decisions, spec
 
 
 def test_every_id_is_well_formed_and_in_a_known_area() -> None:
@@ -36,8 +36,18 @@ def test_every_listed_operation_exists_in_the_contract() -> None:
     assert not problems, problems
 
 
-def test_every_writes_level_is_known() -> None:
-    problems = lint.lint_writes_are_known(catalogue())
+def test_every_entry_has_only_known_members() -> None:
+    problems = lint.lint_entries_have_known_members(catalogue())
+    assert not problems, problems
+
+
+def test_every_decision_is_cited_by_its_section() -> None:
+    problems = lint.lint_decisions_are_cited_by_section(catalogue())
+    assert not problems, problems
+
+
+def test_every_decision_link_names_a_section() -> None:
+    problems = lint.lint_decision_links_resolve(spec(), catalogue(), decisions())
     assert not problems, problems
 
 
@@ -48,6 +58,11 @@ def test_every_id_the_contract_uses_is_catalogued() -> None:
 
 def test_every_operation_a_requirement_names_carries_it() -> None:
     problems = lint.lint_catalogued_operations_carry_ids(spec(), catalogue())
+    assert not problems, problems
+
+
+def test_every_id_an_operation_carries_names_that_operation() -> None:
+    problems = lint.lint_operations_carry_only_their_ids(spec(), catalogue())
     assert not problems, problems
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from . import lint
-from .documents import catalogue, spec
+from .documents import catalogue, decisions, spec
 from .lint import Document
 
 Mutation = Callable[[Document, Document], None]
@@ -114,7 +114,7 @@ UNUSED_REQUIREMENT = {
     "id": "DEV-ENV-999",
     "level": "MUST",
     "text": "Nothing in the contract names this requirement.",
-    "source": "decision",
+    "source": "RFC 9110",
     "operations": ["*"],
 }
 
@@ -411,7 +411,31 @@ PROOFS: list[tuple[str, Mutation, Lint]] = [
     ("empty source", amend("DEV-ME-001", source=""), lint.lint_sources_are_given),
     ("unknown operation", amend("DEV-ME-001", operations=["getUser"]), lint.lint_operations_exist),
     ("no operations", amend("DEV-ME-001", operations=[]), lint.lint_operations_exist),
-    ("unknown writes level", amend("DEV-OPS-001", writes="some"), lint.lint_writes_are_known),
+    (
+        "catalogue row with a writes level",
+        amend("DEV-OPS-001", writes="reversible"),
+        lint.lint_entries_have_known_members,
+    ),
+    (
+        "source resting on a bare decision",
+        amend("DEV-HTTP-001", source="decision (HTTP status with the body's statusCode)"),
+        lint.lint_decisions_are_cited_by_section,
+    ),
+    (
+        "source naming the decisions without a section",
+        amend("DEV-HTTP-001", source="openapi/decisions.md"),
+        lint.lint_decisions_are_cited_by_section,
+    ),
+    (
+        "catalogue cites a section that does not exist",
+        amend("DEV-HTTP-001", source="openapi/decisions.md#status-code"),
+        lint.lint_decision_links_resolve,
+    ),
+    (
+        "contract cites a section that does not exist",
+        put(*COMPONENTS, "schemas", "Device", "description", value="openapi/decisions.md#devices"),
+        lint.lint_decision_links_resolve,
+    ),
     # the contract and the catalogue together
     (
         "x-requirements with uncatalogued ID",
@@ -434,6 +458,21 @@ PROOFS: list[tuple[str, Mutation, Lint]] = [
         lint.lint_catalogued_operations_carry_ids,
     ),
     (
+        "an operation lacks an ID that applies to every operation",
+        remove(*ME, "x-requirements", value="DEV-ENV-003"),
+        lint.lint_catalogued_operations_carry_ids,
+    ),
+    (
+        "x-requirements lists an ID whose row does not name the operation",
+        append(*ME, "x-requirements", value="DEV-LIST-003"),
+        lint.lint_operations_carry_only_their_ids,
+    ),
+    (
+        "a row drops an operation that still lists its ID",
+        amend("DEV-LIST-003", operations=["listDevices", "listUserDevices", "listMyDevices"]),
+        lint.lint_operations_carry_only_their_ids,
+    ),
+    (
         "catalogue ID used nowhere",
         catalogue_append(UNUSED_REQUIREMENT),
         lint.lint_catalogue_ids_are_used,
@@ -443,7 +482,7 @@ PROOFS: list[tuple[str, Mutation, Lint]] = [
 
 def run(rule: Lint, spec: Document, catalogue: Document) -> list[str]:
     """Call a lint rule with the documents its parameters name."""
-    documents = {"spec": spec, "catalogue": catalogue}
+    documents = {"spec": spec, "catalogue": catalogue, "decisions": decisions()}
     return rule(*(documents[name] for name in inspect.signature(rule).parameters))
 
 

@@ -1,6 +1,6 @@
 """schemathesis's own command line against the reference server, with the project's contract and
 every check, as each identity: no failure. Configured narrowly where a check disagrees with a
-decision of the domain page (see schemathesis.toml beside this file)."""
+decision of the contract (openapi/decisions.md; see schemathesis.toml beside this file)."""
 
 from __future__ import annotations
 

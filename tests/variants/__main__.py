@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 
 from conformance.reference.__main__ import describe
-from tests.by_hand import parse, until_stopped
+from tests.by_hand import command, until_stopped
 
 from .table import BY_NAME, VARIANTS, running
 
@@ -28,13 +28,7 @@ def serve_one(name: str, host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse(
-        sys.argv[1:] if argv is None else argv, "python -m tests.variants", "variant", __doc__
-    )
-    if args.list:
-        list_variants()
-    else:
-        serve_one(args.name, args.host, args.port)
+    command("python -m tests.variants", "variant", __doc__, list_variants, serve_one, argv)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The pieces correct variants are made of: subclasses of ``ReferenceApp`` that override one
 seam, WSGI middleware that rewrites what goes over the wire, and other fixture data. Each piece
-says which line of the domain page (devices-api.md) allows the choice it makes."""
+says which section of openapi/decisions.md allows the choice it makes."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 
 class HidesOthersDevices(ReferenceApp):
-    """Another user's device is answered 404, as if it did not exist (domain: "A user reading a
-    device it may not see: Either 403 or 404, never the data")."""
+    """Another user's device is answered 404, as if it did not exist
+    (openapi/decisions.md#foreign-devices: 403 or 404, never the data)."""
 
     def get_device(self, call: Call, device_id: str) -> Response:
         device = self.find_device(device_id)
@@ -56,8 +56,9 @@ class HidesOthersDevices(ReferenceApp):
 
 
 class AdminOwnsNothing(ReferenceApp):
-    """An admin-only user's GET /me/devices is 200 with an empty list (domain: "An admin-only
-    user on /me/devices: Either 403, or 200 with only devices it owns (none)"). POST stays 403:
+    """An admin-only user's GET /me/devices is 200 with an empty list
+    (openapi/decisions.md#users-without-the-agent-role: 403, or 200 with only the devices it
+    owns, here none). POST stays 403:
     a device is assigned only to a user with the agent role."""
 
     def list_my_devices(self, call: Call) -> Response:
@@ -68,8 +69,8 @@ class AdminOwnsNothing(ReferenceApp):
 
 class AdminOwnsDevicesToo(ReferenceApp):
     """An admin-only user uses /me/devices as an agent does: it lists the devices it owns and a
-    POST assigns the new device to itself (domain: "An admin-only user on /me/devices: Either
-    403, or 200 with only devices it owns"; DEV-PERM-007: "or gets a device assigned to
+    POST assigns the new device to itself (openapi/decisions.md#users-without-the-agent-role:
+    403, or treated as the owner of its own devices; DEV-PERM-007: "or gets a device assigned to
     itself"). POST /users/{userId}/devices still assigns only to users with the agent role."""
 
     def __init__(self) -> None:
@@ -88,14 +89,16 @@ class AnyoneMayOwnStore(Store):
 
 
 class ForbiddenIsCode3(ReferenceApp):
-    """Permission refusals carry statusCode 3, not 5 (domain: "403 ↔ 3 or 5")."""
+    """Permission refusals carry statusCode 3, not 5 (openapi/decisions.md#status-codes: 403
+    with 3 or 5)."""
 
     def deny(self, message: str) -> ApiError:
         return ApiError(403, FORBIDDEN, message)
 
 
 class InvalidIsCode10(ReferenceApp):
-    """Bodies that are not valid get statusCode 10, not 2 (domain: "400 ↔ 1, 2 (or 10)"). An
+    """Bodies that are not valid get statusCode 10, not 2 (openapi/decisions.md#status-codes).
+    An
     operation the device does not offer keeps 2, which DEV-OPS-005 names."""
 
     def json_body(self, request: Request) -> Json:
@@ -119,8 +122,8 @@ def as_code_10(exc: ApiError) -> ApiError:
 
 
 class ChallengeWithoutRealm(ReferenceApp):
-    """The 401 challenge is a bare ``Basic`` (RFC 7617 asks for a realm, the domain page only
-    for "a WWW-Authenticate: Basic challenge")."""
+    """The 401 challenge is a bare ``Basic`` (RFC 7617 asks for a realm;
+    openapi/decisions.md#authentication accepts a challenge with or without one)."""
 
     def unauthorized(self, message: str) -> ApiError:
         return ApiError(401, 20, message, {"WWW-Authenticate": "Basic"})
@@ -130,8 +133,8 @@ UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 
 
 class MalformedIdIs400(ReferenceApp):
-    """A device id that is not a UUID is answered 400 (domain: "An unknown or malformed device
-    id: 404 (400 also accepted for a malformed one)")."""
+    """A device id that is not a UUID is answered 400
+    (openapi/decisions.md#unknown-and-malformed-ids: 404, or 400 for a malformed one)."""
 
     def find_device(self, device_id: str) -> Device:
         if not UUID.fullmatch(device_id):
@@ -140,8 +143,8 @@ class MalformedIdIs400(ReferenceApp):
 
 
 class RefusesUnknownFields(ReferenceApp):
-    """Unknown names in ``fields`` on a device path are answered 400 (domain: "Unknown names in
-    fields: Either ignored, or 400; never 500")."""
+    """Unknown names in ``fields`` on a device path are answered 400
+    (openapi/decisions.md#fields: ignored or 400, never 5xx)."""
 
     KNOWN = frozenset({"*", *DEVICE_ATTRIBUTE_ORDER})
 
@@ -156,8 +159,9 @@ class RefusesUnknownFields(ReferenceApp):
 
 # ---------------------------------------------------------------- what a device shows
 
-# The attributes of the seed's own sample devices (domain: "attributes other than id are
-# optional in responses; a value, when present, must be right").
+# The attributes of the seed's own sample devices
+# (openapi/decisions.md#optional-and-extra-attributes: every attribute but id may be absent; a
+# value, when present, must be right).
 SEED_ATTRIBUTES = (
     "id",
     "deviceState",
@@ -183,8 +187,9 @@ class SeedAttributesOnly(ReferenceApp):
 
 
 class LaterVersionAttributes(ReferenceApp):
-    """Devices also carry attributes a later version adds (domain: "A Device may carry
-    attributes this page does not list (later versions add type, voiceServiceUri, ...)")."""
+    """Devices also carry attributes a later version adds
+    (openapi/decisions.md#optional-and-extra-attributes: a device may carry attributes the
+    contract does not list, such as type, voiceServiceUri)."""
 
     def device_attributes(self, device: Device, viewer: User, origin: str) -> Json:
         attributes = super().device_attributes(device, viewer, origin)
@@ -195,7 +200,7 @@ class LaterVersionAttributes(ReferenceApp):
 
 class PunctuatedLocalNumber(ReferenceApp):
     """localNumber in the home country's written form, trunk prefix and spaces included
-    (domain: "how it is punctuated is not fixed")."""
+    (openapi/decisions.md#local-numbers: how it is punctuated is not fixed)."""
 
     def device_attributes(self, device: Device, viewer: User, origin: str) -> Json:
         attributes = super().device_attributes(device, viewer, origin)
@@ -210,8 +215,8 @@ class PunctuatedLocalNumber(ReferenceApp):
 
 
 class OfferedOnlyStore(Store):
-    """A store that refuses, with ``code``, every operation ``offered`` does not list (domain:
-    "An operation not in the device's current capabilities: 400 (statusCode 2) or 403")."""
+    """A store that refuses, with ``code``, every operation ``offered`` does not list
+    (openapi/decisions.md#unoffered-operations: 400 with statusCode 2, or 403)."""
 
     def __init__(
         self, fixtures: Fixtures, offered: Callable[[Device, User], list[str]], code: int
@@ -232,8 +237,8 @@ FORWARDING = frozenset({"ForwardCallsOn", "ForwardCallsOff"})
 
 class NoForwardingConfigured(ReferenceApp):
     """Call forwarding is not configured: capabilities never offer it, list the rest in reverse
-    order, and a forwarding operation is refused (domain: capabilities "depend on configuration
-    and state"; the contract constrains only what must not appear)."""
+    order, and a forwarding operation is refused (openapi/decisions.md#capabilities: they depend on
+    configuration and state; the contract constrains only what must not appear)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -246,7 +251,8 @@ class NoForwardingConfigured(ReferenceApp):
 
 class RefusesUnofferedWith403(ReferenceApp):
     """An operation the device does not offer now is answered 403 with statusCode 3 rather than
-    400 with statusCode 2 (domain: "400 (statusCode 2) or 403; the state stays")."""
+    400 with statusCode 2 (openapi/decisions.md#unoffered-operations: 400 with 2, or 403;
+    nothing changes)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -282,8 +288,8 @@ def under_prefix(app: WSGIApplication, prefix: str) -> WSGIApplication:
 
 def seen_as_host(app: WSGIApplication, host: str) -> WSGIApplication:
     """``app`` behind a proxy that passes on its own public host name and port, so every URI
-    the app builds names that host (domain: device URIs are absolute; the suite follows them on
-    the target it was given)."""
+    the app builds names that host (openapi/decisions.md#uris: device URIs are absolute; the
+    suite follows them on the target it was given)."""
 
     def forward(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         environ["HTTP_HOST"] = host
@@ -307,7 +313,7 @@ def with_headers(
 
 
 def session_cookie(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Adds a JSESSIONID cookie (domain: "the server may also set a JSESSIONID cookie")."""
+    """Adds a JSESSIONID cookie (openapi/decisions.md#authentication: a server may also set one)."""
     cookie = f"JSESSIONID={secrets.token_hex(16).upper()}; Path=/; HttpOnly"
     return [*headers, ("Set-Cookie", cookie)]
 

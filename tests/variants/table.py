@@ -1,5 +1,5 @@
 """The table of correct variants: each is the reference server making one other choice that
-the domain page allows. The suite must pass every one of them (exit 0, no MUST failed)."""
+openapi/decisions.md allows. The suite must pass every one of them (exit 0, no MUST failed)."""
 
 from __future__ import annotations
 
