@@ -19,7 +19,6 @@ from conformance.report import html, matrix
 from conformance.workers import WRITES_GROUP
 
 
-
 def installed_version() -> str:
     """The one version number: the package's metadata (pyproject.toml)."""
     try:
