@@ -41,15 +41,20 @@ class Step:
     operation_id: str
     requirement: str
     what: str  # what the cases learn from it, for skip reasons
+    params: dict[str, str] | None = None
 
     def describe(self) -> str:
-        query = "?fields=*" if self.name != "me" else ""
+        query = "".join(f"?{k}={v}" for k, v in (self.params or {}).items())
         return f"GET {self.path}{query}"
 
 
 ME = Step("me", "/me", "getMe", "DEV-PERM-010", "user record")
-MY_DEVICES = Step("my-devices", "/me/devices", "listMyDevices", "DEV-PERM-006", "devices")
-ALL_DEVICES = Step("all-devices", "/devices", "listDevices", "DEV-PERM-001", "view of every device")
+MY_DEVICES = Step(
+    "my-devices", "/me/devices", "listMyDevices", "DEV-PERM-006", "devices", ALL_FIELDS
+)
+ALL_DEVICES = Step(
+    "all-devices", "/devices", "listDevices", "DEV-PERM-001", "view of every device", ALL_FIELDS
+)
 STEPS = (ME, MY_DEVICES, ALL_DEVICES)
 
 
@@ -208,9 +213,8 @@ def ask(client: Client, step: Step, inventory: Inventory, identity: Identity) ->
         outcome.not_sent = identity.refused or identity.missing["response"]
         identity.missing[step.what] = outcome.not_sent
         return None
-    params = ALL_FIELDS if step is not ME else None
     try:
-        exchange = client.get(step.path, params)
+        exchange = client.get(step.path, step.params)
         judge(step, exchange, client.target.base_url)
     except RequirementFailure as failure:
         outcome.failure = failure

@@ -32,6 +32,7 @@ from conformance.workers import (
     send_credentials,
     send_grouping,
     share_of_rate,
+    ungrouped,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -315,8 +316,7 @@ def check_known_failures(config: pytest.Config, items: list[pytest.Item]) -> Non
 
 
 def case_facts(item: pytest.Item) -> known_failures.Case:
-    nodeid = item.nodeid.removesuffix(f"@{WRITES_GROUP}")
-    return known_failures.Case(nodeid, case_requirement(item), case_identity(item))
+    return known_failures.Case(ungrouped(item.nodeid), case_requirement(item), case_identity(item))
 
 
 def known(config: pytest.Config) -> known_failures.KnownFailures | None:

@@ -16,7 +16,7 @@ import pytest
 from conformance import known_failures
 from conformance.contract import catalogue, requirement, spec_digest
 from conformance.report import html, matrix
-from conformance.workers import WRITES_GROUP
+from conformance.workers import ungrouped
 
 
 def installed_version() -> str:
@@ -69,7 +69,7 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
         message = report.longreprtext[-4000:]
     return Outcome(
         # The id pytest takes on its command line, without xdist's group suffix.
-        nodeid=report.nodeid.removesuffix(f"@{WRITES_GROUP}"),
+        nodeid=ungrouped(report.nodeid),
         requirement=str(props["requirement"]),
         verdict=verdict,
         broken=optional_text(props.get("broken")),

@@ -19,6 +19,11 @@ GROUPED = "devices_api_grouped"
 WRITES_GROUP = "writes"
 
 
+def ungrouped(nodeid: str) -> str:
+    """The id pytest takes on its command line, without xdist's group suffix."""
+    return nodeid.removesuffix(f"@{WRITES_GROUP}")
+
+
 def is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
