@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 from conformance.contract import requirement
 
 if TYPE_CHECKING:
     from conformance.client import Exchange
+
+
+# The curl line of the generated request a fuzzing case failed on, kept by the case where it has
+# the request at hand: the reports never dig it out of schemathesis's text.
+REPRODUCTION = pytest.StashKey[str]()
 
 
 class RequirementFailure(AssertionError):
@@ -31,6 +38,16 @@ class RequirementFailure(AssertionError):
     def curl(self) -> str | None:
         return self.exchange.curl() if self.exchange is not None else None
 
+    @property
+    def request(self) -> str | None:
+        return f"{self.exchange.method} {self.exchange.url}" if self.exchange is not None else None
+
+    def facts(self) -> list[tuple[str, str]]:
+        """What the reports show of the failure, as data: they never read the rendered text."""
+        found: dict[str, str | None] = {"expected": self.expected, "actual": self.actual}
+        found |= {"request": self.request, "curl": self.curl}
+        return [(name, value) for name, value in found.items() if value is not None]
+
     def render(self) -> str:
         req = requirement(self.req_id)
         lines = [
@@ -39,8 +56,8 @@ class RequirementFailure(AssertionError):
             f"Actual:   {self.actual}",
         ]
         if self.exchange is not None:
-            lines.append(f"Request:  {self.exchange.method} {self.exchange.url}")
-            lines.append(f"Reproduce: {self.exchange.curl()}")
+            lines.append(f"Request:  {self.request}")
+            lines.append(f"Reproduce: {self.curl}")
         return "\n".join(lines)
 
 

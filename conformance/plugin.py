@@ -19,7 +19,7 @@ import pytest
 from conformance import known_failures
 from conformance.client import PACER, WRITES
 from conformance.contract import requirement
-from conformance.failures import RequirementFailure
+from conformance.failures import REPRODUCTION, RequirementFailure
 from conformance.results import Results
 from conformance.target import IDENTITIES, WRITE_LEVELS, Credentials, credentials_from, env_var
 from conformance.workers import (
@@ -151,9 +151,14 @@ MARKERS = (
     "requirement(id): the requirement ID a conformance case checks (openapi/requirements.yaml)",
     "writes(level): the --writes level a case needs: reversible or all",
     "role(name): the identity a case acts as",
+    "cell(operation_id, identity, object): the cell of the role x operation matrix a case "
+    "judges (object: the policy's object, or discovery)",
     "devices_seen: judges every device the run has seen: runs after the cases that read and "
     "change devices",
 )
+
+
+CELL_FIELDS = ("operation", "identity", "object")
 
 
 def target_url(config: pytest.Config) -> str | None:
@@ -275,6 +280,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         identity = case_identity(item)
         if identity:
             item.user_properties.append(("identity", identity))
+        cell = item.get_closest_marker("cell")
+        if cell is not None:
+            item.user_properties.append(("cell", dict(zip(CELL_FIELDS, cell.args, strict=True))))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -371,8 +379,7 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
         # a traceback would add noise and the values of local variables.
         report.longrepr = str(failure)
         report.user_properties.append(("broken", failure.req_id))
-        if failure.curl:
-            report.user_properties.append(("curl", failure.curl))
+        report.user_properties += failure.facts()
         if failure.level != "MUST" and not item.config.getoption("strict"):
             verdict = "warning"
             report.outcome = "passed"
@@ -383,6 +390,9 @@ def judge(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRep
     elif report.failed and report.when == "call" and case_requirement(item).startswith("DEV-FUZZ"):
         verdict = "fail"
         report.longrepr = fuzz_failure(item, failure)
+        if REPRODUCTION in item.stash:
+            curl = named_credentials(item.stash[REPRODUCTION], case_identity(item))
+            report.user_properties.append(("curl", curl))
     elif report.failed:
         verdict = "fail" if report.when == "call" else "error"
     if verdict in {"fail", "warning"}:
@@ -409,12 +419,15 @@ def fuzz_failure(item: pytest.Item, failure: BaseException | None) -> str:
     """schemathesis's own account (check, received, documented, curl) under the requirement,
     without the exception-group traceback around it."""
     req = requirement(case_requirement(item))
-    text = f"{req.id} ({req.level}): {req.text}\n{failure}"
-    identity = case_identity(item)
-    if identity:
-        # Reproduction lines name the credentials' variable, as every other failure does.
-        text = text.replace("-H 'Authorization: [Filtered]'", f'-u "${env_var(identity)}"')
-    return text
+    return named_credentials(f"{req.id} ({req.level}): {req.text}\n{failure}", case_identity(item))
+
+
+def named_credentials(text: str, identity: str | None) -> str:
+    """Reproduction lines name the credentials' variable, as every other failure does, where
+    schemathesis writes its filtered header."""
+    if identity is None:
+        return text
+    return text.replace("-H 'Authorization: [Filtered]'", f'-u "${env_var(identity)}"')
 
 
 @pytest.hookimpl(trylast=True)

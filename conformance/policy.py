@@ -15,6 +15,13 @@ from conformance.target import IDENTITIES, POLICY_ROLE
 DEVICE_OBJECTS = ("own", "agent", "other-agent", "supervisor", "foreign", "missing")
 USER_OBJECTS = ("self", "other", "missing")
 VERDICTS = ("allow", "deny", "owner", "self")
+# What each verdict of `x-access` means to a reader of a failure or of the matrix.
+MEANING = {
+    "allow": "allowed",
+    "deny": "denied",
+    "owner": "own devices only",
+    "self": "own only, or denied",
+}
 
 
 class PolicyError(Exception):
@@ -44,6 +51,13 @@ class Cell:
         if self.method == "GET":
             return "none"
         return "reversible" if self.operation_id == "operateMyDevice" else "all"
+
+    def expectation(self, path: str, statuses: frozenset[int]) -> str:
+        """The Expected line of a failure: who asked for what, what the policy grants them,
+        the statuses that follow. The object is named as `describe` names it."""
+        asked = self.identity if self.obj == "none" else f"{self.identity} on {describe(self.obj)}"
+        allowed = " or ".join(map(str, sorted(statuses)))
+        return f"{asked} ({path}), the policy says {MEANING[self.verdict]}: HTTP {allowed}"
 
     def expected_for(self, target_user_roles: frozenset[str] | None) -> frozenset[int]:
         """As `expected`, knowing the roles of the user the path names: an allowed call on a

@@ -42,6 +42,12 @@ class Outcome:
     identity: str | None = None
     message: str = ""
     curl: str | None = None
+    # A RequirementFailure's parts, as it gave them (conformance/failures.py).
+    expected: str | None = None
+    actual: str | None = None
+    request: str | None = None
+    # The matrix cell it judges: operation, identity, object (conformance/report/matrix.py).
+    cell: dict[str, str] | None = None
     duration: float = 0.0
     known_entry: int | None = None  # the known-failures entry it failed under
     expired_entry: int | None = None  # an expired entry that no longer covers its failure
@@ -55,6 +61,7 @@ class RequirementStatus:
     status: str  # pass, fail, known, warning, skipped, not tested, inconclusive
     cases: list[str] = field(default_factory=list)
     reason: str = ""
+    source: str = ""  # the catalogue's source: a vendor page, an RFC, a decision's section
 
 
 def from_report(report: pytest.TestReport) -> Outcome | None:
@@ -76,6 +83,10 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
         identity=optional_text(props.get("identity")),
         message=message,
         curl=optional_text(props.get("curl")),
+        expected=optional_text(props.get("expected")),
+        actual=optional_text(props.get("actual")),
+        request=optional_text(props.get("request")),
+        cell=optional_cell(props.get("cell")),
         duration=report.duration,
         known_entry=optional_number(props.get("known_entry")),
         expired_entry=optional_number(props.get("expired_entry")),
@@ -84,6 +95,10 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
 
 def optional_text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def optional_cell(value: object) -> dict[str, str] | None:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
 
 
 def optional_number(value: object) -> int | None:
@@ -126,7 +141,7 @@ class Results:
     @staticmethod
     def _status(req_id: str, own: list[Outcome], broken: list[Outcome]) -> RequirementStatus:
         req = requirement(req_id)
-        status = RequirementStatus(req.id, req.level, req.text, "not tested")
+        status = RequirementStatus(req.id, req.level, req.text, "not tested", source=req.source)
         status.cases = [o.nodeid for o in own]
         verdicts = Counter(o.verdict for o in own)
         if broken:

@@ -17,13 +17,18 @@ ASKED = [
 
 def asked_params() -> list[object]:
     return [
-        pytest.param(identity, step, id=f"{identity}:{step.name}", marks=mark(step))
+        pytest.param(identity, step, id=f"{identity}:{step.name}", marks=marks(identity, step))
         for identity, step in ASKED
     ]
 
 
-def mark(step: Step) -> pytest.MarkDecorator:
-    return pytest.mark.requirement(step.requirement)
+def marks(identity: str, step: Step) -> list[pytest.MarkDecorator]:
+    """Its requirement, and the matrix cell of the operation it sent: a refusal met in discovery
+    makes that cell unexpected."""
+    return [
+        pytest.mark.requirement(step.requirement),
+        pytest.mark.cell(step.operation_id, identity, "discovery"),
+    ]
 
 
 @pytest.mark.parametrize(("identity", "step"), asked_params())

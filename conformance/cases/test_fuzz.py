@@ -10,10 +10,12 @@ import pytest
 import schemathesis
 from pyrate_limiter import Limiter
 from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi import checks
 
 from conformance.client import PACER, TargetSession, basic
 from conformance.contract import SPEC_PATH
+from conformance.failures import REPRODUCTION
 from conformance.numbers_pool import NumberPool
 from conformance.plugin import write_level
 from conformance.target import Target
@@ -106,7 +108,7 @@ def wants(case: Any, target: Target) -> str | None:
 @pytest.mark.requirement("DEV-FUZZ-001")
 @pytest.mark.parametrize("identity", FUZZ_IDENTITIES)
 @schema.parametrize()
-def test_generated_requests_conform(case, identity, target, inventory, fuzz_session):
+def test_generated_requests_conform(case, identity, target, inventory, fuzz_session, request):
     """Sends generated valid and invalid requests as the identity; schemathesis's checks hold."""
     reason = wants(case, target)
     if reason:
@@ -121,13 +123,18 @@ def test_generated_requests_conform(case, identity, target, inventory, fuzz_sess
             "Authorization": basic(credentials.user, credentials.password),
         }
     excluded = EXCLUDED_ALWAYS + ([] if target.allows("all") else EXCLUDED_UNLESS_WRITES_ALL)
-    case.call_and_validate(
-        base_url=target.base_url,
-        session=fuzz_session,
-        excluded_checks=excluded,
-        timeout=target.timeout,
-        **transport_settings(target),
-    )
+    try:
+        case.call_and_validate(
+            base_url=target.base_url,
+            session=fuzz_session,
+            excluded_checks=excluded,
+            timeout=target.timeout,
+            **transport_settings(target),
+        )
+    except FailureGroup:
+        # Hypothesis replays the smallest failing example last: its request is the one kept.
+        request.node.stash[REPRODUCTION] = case.as_curl_command(base_url=target.base_url)
+        raise
 
 
 @pytest.mark.requirement("DEV-FUZZ-002")

@@ -41,7 +41,9 @@ def test_a_refusal_holds_no_device_data(
     caller = stranger(ANONYMOUS) if identity == ANONYMOUS else client(identity)
     reply = get(caller, template, {"fields": "*"})
     if reply.status == 200:
-        pytest.fail(f"{template} was not refused: the permission cells report it", pytrace=False)
+        # Not this requirement's fault: it judges what a refusal holds, and the permission cells
+        # fail the answer under the rule it broke (DEV-PERM-003 for a device read, ...).
+        pytest.skip(f"{template} was not refused (HTTP 200), so no refusal to judge")
     hidden = (
         devices_hidden_from(inventory, identity)
         if identity != ANONYMOUS

@@ -31,7 +31,11 @@ except PolicyError as error:  # a collection error that says what is wrong with 
 def cell_params() -> list[Any]:
     params = []
     for cell in CELLS:
-        marks = [pytest.mark.requirement(cell.requirement), pytest.mark.role(cell.identity)]
+        marks = [
+            pytest.mark.requirement(cell.requirement),
+            pytest.mark.role(cell.identity),
+            pytest.mark.cell(cell.operation_id, cell.identity, cell.obj),
+        ]
         if cell.writes != "none":
             marks.append(pytest.mark.writes(cell.writes))
         params.append(pytest.param(cell, id=cell.label, marks=marks))
@@ -136,8 +140,7 @@ def test_policy_cell(cell: Cell, client, inventory: Inventory, request):
         expect(
             reply.status in expected,
             cell.requirement,
-            f"{cell.identity} ({cell.verdict}) on {path}: HTTP "
-            + " or ".join(map(str, sorted(expected))),
+            cell.expectation(path, expected),
             reply.exchange.describe(),
             reply.exchange,
         )

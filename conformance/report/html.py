@@ -10,9 +10,8 @@ from typing import Any
 
 STATUSES = ("pass", "fail", "known", "warning", "inconclusive", "skipped", "not tested")
 PROBLEMS = ("fail", "error", "warning")
-# The lines of a rendered RequirementFailure (conformance/failures.py), in order.
-FAILURE_FIELDS = {"Expected:": "Expected", "Actual:": "Actual", "Request:": "Request"}
-REPRODUCE = "Reproduce:"
+# The parts of a RequirementFailure (conformance/failures.py) a case records, in order.
+CASE_FIELDS = (("Expected", "expected"), ("Actual", "actual"), ("Request", "request"))
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em 2em;
@@ -147,52 +146,64 @@ def totals(document: Mapping[str, Any]) -> str:
     )
 
 
-def failure_fields(message: str) -> tuple[dict[str, str], str | None]:
-    """Expected, Actual and Request from a rendered failure, and its curl line. A message not in
-    that shape (an error in the suite itself) gives no fields and is shown whole."""
-    fields: dict[str, str] = {}
-    curl = None
-    current = None
-    for line in message.splitlines():
-        prefix = next((p for p in (*FAILURE_FIELDS, REPRODUCE) if line.startswith(p)), None)
-        if prefix == REPRODUCE:
-            curl, current = line.removeprefix(REPRODUCE).strip(), None
-        elif prefix:
-            current = FAILURE_FIELDS[prefix]
-            fields[current] = line.removeprefix(prefix).strip()
-        elif current:
-            fields[current] += "\n" + line  # a multi-line Actual (a response body)
-        elif curl is None and line.strip().startswith("curl "):
-            curl = line.strip()  # schemathesis's reproduction, in its own failure text
-    return fields, curl
-
-
 def failures(cases: Iterable[Mapping[str, Any]], requirements: Mapping[str, Any]) -> str:
     found = [c for c in cases if c["verdict"] in PROBLEMS]
+    cards = cards_by_requirement(found, requirements)
+    content = "".join(cards) if cards else '<p class="muted">No case failed.</p>'
+    return (
+        f'<section id="failures"><h2>Failures ({len(cards)} requirement(s), '
+        f"{len(found)} case(s))</h2>{content}</section>"
+    )
+
+
+def cards_by_requirement(
+    found: list[Mapping[str, Any]], requirements: Mapping[str, Any]
+) -> list[str]:
+    """One card per broken requirement, the cases that broke it inside: eleven cases of one
+    fault read as one fault."""
+    by_requirement: dict[str, list[Mapping[str, Any]]] = {}
+    for case in found:
+        by_requirement.setdefault(case.get("broken") or case["requirement"], []).append(case)
     # MUST failures and errors before warnings, so the gate's reasons come first.
-    found.sort(key=lambda c: c["verdict"] == "warning")
-    items = [failure(case, requirements) for case in found]
-    content = "".join(items) if items else '<p class="muted">No case failed.</p>'
-    return f'<section id="failures"><h2>Failures ({len(items)})</h2>{content}</section>'
+    ordered = sorted(by_requirement.items(), key=lambda item: card_verdict(item[1]) == "warning")
+    return [broken_requirement(req_id, group, requirements) for req_id, group in ordered]
 
 
-def failure(case: Mapping[str, Any], requirements: Mapping[str, Any]) -> str:
-    req_id = case.get("broken") or case["requirement"]
+def card_verdict(group: list[Mapping[str, Any]]) -> str:
+    """The worst verdict among a requirement's cases."""
+    verdicts = {c["verdict"] for c in group}
+    return next((v for v in ("fail", "error", "known") if v in verdicts), "warning")
+
+
+def broken_requirement(
+    req_id: str, group: list[Mapping[str, Any]], requirements: Mapping[str, Any]
+) -> str:
     req = requirements.get(req_id, {})
-    fields, curl = failure_fields(str(case.get("message", "")))
-    curl = case.get("curl") or curl
+    verdict = card_verdict(group)
     parts = [
-        f"<h3>{anchor(req_id)} ({e(req.get('level', '?'))}, {e(case['verdict'])})</h3>",
+        f"<h3>{anchor(req_id)} ({e(req.get('level', '?'))}, {e(verdict)}): "
+        f"{len(group)} case(s)</h3>",
         f"<p>{e(req.get('text', ''))}</p>",
-        f'<p class="muted">Case: <code>{e(case["nodeid"])}</code></p>',
+        f'<p class="muted">Source: {e(req.get("source", ""))}</p>',
+        "".join(failed_case(case) for case in group),
     ]
-    if fields:
-        parts += [f"<p><b>{e(k)}:</b></p><pre>{e(v)}</pre>" for k, v in fields.items()]
-    else:
-        parts.append(f"<pre>{e(case.get('message', ''))}</pre>")
-    if curl:
-        parts.append(f"<p><b>Reproduce:</b></p><pre>{e(curl)}</pre>")
-    return f'<article class="failure {css_class(case["verdict"])}">{"".join(parts)}</article>'
+    return f'<article class="failure {css_class(verdict)}">{"".join(parts)}</article>'
+
+
+def failed_case(case: Mapping[str, Any]) -> str:
+    """What the case gave: expected, actual, request and its curl line; a failure that is not
+    a requirement's (an error in the suite, schemathesis's account) is shown whole."""
+    fields = [(label, case.get(key)) for label, key in CASE_FIELDS if case.get(key)]
+    if not fields:
+        fields = [("Message", case.get("message", ""))]
+    if case.get("curl"):
+        fields.append(("Reproduce", case["curl"]))
+    shown = "".join(f"<p><b>{e(label)}:</b></p><pre>{e(value)}</pre>" for label, value in fields)
+    who = f" as {e(case['identity'])}" if case.get("identity") else ""
+    return (
+        f"<details open><summary><code>{e(case['nodeid'])}</code>{who} "
+        f"({e(case['verdict'])})</summary>{shown}</details>"
+    )
 
 
 def known_failures(
@@ -205,8 +216,9 @@ def known_failures(
     if not known:
         return ""
     rows = "".join(known_entry_row(entry) for entry in known["entries"])
-    found = [failure(c, requirements) for c in cases if c["verdict"] == "known"]
-    listed = "".join(found) if found else '<p class="muted">No case failed under an entry.</p>'
+    found = [c for c in cases if c["verdict"] == "known"]
+    cards = cards_by_requirement(found, requirements)
+    listed = "".join(cards) if cards else '<p class="muted">No case failed under an entry.</p>'
     return (
         f'<section id="known-failures"><h2>Known failures ({len(found)})</h2>'
         f"<p>From <code>{e(known['file'])}</code>. A case failing under an entry does not fail "
@@ -314,5 +326,7 @@ def coverage_row(req: Mapping[str, Any]) -> str:
     return (
         f'<tr id="{e(req["id"])}"><td>{e(req["id"])}</td><td>{e(req["level"])}</td>'
         f'<td class="{css_class(req["status"])}">{e(req["status"])}</td>'
-        f"<td>{e(req['text'])}</td><td>{detail}</td></tr>"
+        f"<td>{e(req['text'])}"
+        f'<br><span class="muted">Source: {e(req.get("source", ""))}</span></td>'
+        f"<td>{detail}</td></tr>"
     )

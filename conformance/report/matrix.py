@@ -1,54 +1,31 @@
 """The role x operation matrix of a run: for each operation and identity, what the contract's
 policy expects (allowed, denied, own only) and whether the permission cases agreed.
 
-Built from the cases' node IDs (`test_policy_cell[getDevice[agent->own device]]`) matched to the
-cells of `conformance.policy`, so it works from a finished `conformance.json` as well. The
-answers discovery got (`test_a_discovery_answer_conforms[supervisor:my-devices]`) count in
-their cell too: a refusal met there makes the cell unexpected."""
+Each permission case names the cell it judges (its `cell` marker: operation, identity, object,
+recorded with its verdict), so the matrix is built from the cases' data, from a finished
+`conformance.json` as well. The answers discovery got count in their cell too (object
+`discovery`): a refusal met there makes the cell unexpected."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from conformance.discovery import STEPS
-from conformance.policy import Cell, PolicyError, cells, describe
+from conformance.policy import MEANING, Cell, PolicyError, cells, describe
 from conformance.target import IDENTITIES
 
-CELL_NODE = re.compile(r"::test_policy_cell\[(?P<label>.+)\]$")
-DISCOVERY_NODE = re.compile(
-    r"::test_a_discovery_answer_conforms\[(?P<identity>[^:]+):(?P<step>.+)\]$"
-)
-STEP_OPERATIONS = {step.name: step.operation_id for step in STEPS}
+Place = tuple[str, str, str]  # operation, identity, object
 
-# What each verdict of `x-access` means to a reader of the matrix.
-EXPECTED_LABEL = {
-    "allow": "allowed",
-    "deny": "denied",
-    "owner": "own devices only",
-    "self": "own only, or denied",
-}
 FAILED = {"fail", "error"}
 
 
-def policy_cases(cases: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    """The permission cases of a run, by the label of the cell they checked."""
+def by_cell(cases: Iterable[Mapping[str, Any]]) -> dict[Place, Mapping[str, Any]]:
+    """The cases of a run that judge a matrix cell, by the place they name."""
     found = {}
     for case in cases:
-        match = CELL_NODE.search(str(case.get("nodeid", "")))
-        if match:
-            found[match.group("label")] = case
-    return found
-
-
-def discovery_cases(cases: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], Mapping[str, Any]]:
-    """The discovery cases of a run, by (operationId, identity)."""
-    found = {}
-    for case in cases:
-        match = DISCOVERY_NODE.search(str(case.get("nodeid", "")))
-        if match and match.group("step") in STEP_OPERATIONS:
-            found[(STEP_OPERATIONS[match.group("step")], match.group("identity"))] = case
+        cell = case.get("cell")
+        if cell:
+            found[(str(cell["operation"]), str(cell["identity"]), str(cell["object"]))] = case
     return found
 
 
@@ -65,18 +42,16 @@ def outcome(verdicts: list[str]) -> str:
 
 
 def matrix_cell(
-    identity: str,
-    group: list[Cell],
-    run: Mapping[str, Mapping[str, Any]],
-    discovered: Mapping[str, Any] | None = None,
+    identity: str, group: list[Cell], run: Mapping[Place, Mapping[str, Any]]
 ) -> dict[str, Any]:
     first = group[0]
     checked: list[dict[str, Any]] = []
+    discovered = run.get((first.operation_id, identity, "discovery"))
     if discovered is not None:
         found = {"verdict": str(discovered["verdict"]), "nodeid": str(discovered["nodeid"])}
         checked.append({"object": "discovery", **found})
     for cell in group:
-        case = run.get(cell.label)
+        case = run.get((cell.operation_id, cell.identity, cell.obj))
         checked.append(
             {
                 "object": "none" if cell.obj == "none" else describe(cell.obj),
@@ -87,7 +62,7 @@ def matrix_cell(
     return {
         "identity": identity,
         "policy": first.verdict,
-        "expected": EXPECTED_LABEL[first.verdict],
+        "expected": MEANING[first.verdict],
         "outcome": outcome([c["verdict"] for c in checked]),
         "requirement": first.requirement,
         "cases": checked,
@@ -96,9 +71,7 @@ def matrix_cell(
 
 def build(cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The matrix as plain data: rows in contract order, one cell per identity."""
-    cases = list(cases)
-    run = policy_cases(cases)
-    discovered = discovery_cases(cases)
+    run = by_cell(cases)
     try:
         policy = cells()
     except PolicyError as error:  # the run reported it already; the report still gets written
@@ -115,10 +88,7 @@ def build(cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
                 "method": first.method,
                 "path": first.path,
                 "requirement": first.requirement,
-                "cells": [
-                    matrix_cell(i, by_identity[i], run, discovered.get((operation_id, i)))
-                    for i in IDENTITIES
-                ],
+                "cells": [matrix_cell(i, by_identity[i], run) for i in IDENTITIES],
             }
         )
     return {"identities": list(IDENTITIES), "rows": rows}

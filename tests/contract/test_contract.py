@@ -7,6 +7,8 @@ from openapi_core import OpenAPI
 from openapi_spec_validator import validate
 from schemathesis.core.result import Err, Ok
 
+from conformance.policy import cells
+
 from . import lint
 from .documents import spec
 
@@ -85,3 +87,18 @@ def test_schemathesis_sees_every_operation() -> None:
     labels = [result.ok().label for result in results if isinstance(result, Ok)]
     assert not errors, errors
     assert len(labels) == OPERATION_COUNT, labels
+
+
+def test_a_failure_calls_the_identity_by_its_relation_to_the_object() -> None:
+    """A supervisor reading an agent's device is not "the owner": the Expected line names the
+    object as seen from the caller and what the policy grants, never the policy's keyword."""
+    for cell in cells():
+        said = cell.expectation("/devices/d1", cell.expected)
+        assert f"({cell.verdict})" not in said, said
+        assert ("own " in said.split(" (")[0]) == (cell.obj in {"own", "self"}), said
+    agents = next(c for c in cells() if c.label == "getDevice[supervisor->agent's device]")
+    assert agents.verdict == "owner"
+    assert agents.expectation("/devices/d1", frozenset({403, 404})) == (
+        "supervisor on agent's device (/devices/d1), the policy says own devices only: "
+        "HTTP 403 or 404"
+    )

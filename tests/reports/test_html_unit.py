@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from conformance.report import html, matrix
 
 NODE = "conformance/cases/test_permissions.py::test_policy_cell[{}]"
+# The object a label names, as conformance.policy.describe names it.
+OBJECTS = {"own device": "own", "a missing id": "missing", "own user": "self"}
+LABEL = re.compile(r"(?P<operation>\w+)\[(?P<identity>[\w-]+)(->(?P<object>[^\]]+))?\]")
 
 
 def case(label: str, verdict: str, message: str = "") -> dict[str, Any]:
+    """A permission case as conformance.json holds it; its cell from its label."""
+    place = LABEL.fullmatch(label)
+    assert place, label
+    obj = place.group("object")
     return {
         "nodeid": NODE.format(label),
         "requirement": "DEV-PERM-001",
@@ -18,6 +26,11 @@ def case(label: str, verdict: str, message: str = "") -> dict[str, Any]:
         "identity": None,
         "message": message,
         "curl": None,
+        "cell": {
+            "operation": place.group("operation"),
+            "identity": place.group("identity"),
+            "object": OBJECTS.get(obj, obj) if obj else "none",
+        },
         "duration": 0.0,
     }
 
@@ -49,22 +62,50 @@ def test_a_cell_with_skipped_objects_is_partly_run() -> None:
     assert cell_of(matrix.build(cases), "getDevice", "admin")["outcome"] == "partly run"
 
 
-def test_a_rendered_failure_splits_into_expected_actual_and_curl() -> None:
-    message = (
-        'DEV-PERM-001 (MUST): ...\nExpected: HTTP 403\nActual:   HTTP 200\n{"a": 1}\n'
-        'Request:  GET http://x/api/v2/devices\nReproduce: curl -u "$DEVICES_API_AGENT" http://x'
+def failed(label: str, **facts: str) -> dict[str, Any]:
+    return {**case(label, "fail"), **facts}
+
+
+def test_a_failure_shows_what_its_case_recorded() -> None:
+    found = failed(
+        "listDevices[agent]",
+        expected="HTTP 403",
+        actual='HTTP 200\n{"a": 1}',
+        request="GET http://x/api/v2/devices",
+        curl='curl -u "$DEVICES_API_AGENT" http://x',
+        message="Expected: ignored, the page reads the recorded parts",
     )
-    fields, curl = html.failure_fields(message)
-    assert fields == {
-        "Expected": "HTTP 403",
-        "Actual": 'HTTP 200\n{"a": 1}',
-        "Request": "GET http://x/api/v2/devices",
-    }
-    assert curl == 'curl -u "$DEVICES_API_AGENT" http://x'
+    shown = html.failed_case(found)
+    assert "<b>Expected:</b></p><pre>HTTP 403</pre>" in shown
+    assert "<pre>HTTP 200\n{&quot;a&quot;: 1}</pre>" in shown
+    assert "<b>Request:</b></p><pre>GET http://x/api/v2/devices</pre>" in shown
+    assert (
+        "<b>Reproduce:</b></p><pre>curl -u &quot;$DEVICES_API_AGENT&quot; http://x</pre>" in shown
+    )
+    assert "ignored" not in shown
 
 
-def test_a_traceback_gives_no_fields() -> None:
-    assert html.failure_fields("Traceback (most recent call last):\n  boom") == ({}, None)
+def test_a_failure_without_recorded_parts_is_shown_whole() -> None:
+    shown = html.failed_case(failed("listDevices[agent]", message="Traceback: boom"))
+    assert "<b>Message:</b></p><pre>Traceback: boom</pre>" in shown
+
+
+def test_the_failures_of_one_requirement_are_one_card() -> None:
+    cases = [failed("listDevices[agent]"), failed("listDevices[supervisor]")]
+    cases.append({**failed("getMe[agent]"), "broken": "DEV-ME-001"})
+    requirements = {"DEV-PERM-001": {"level": "MUST", "text": "t", "source": "seed: Devices"}}
+    section = html.failures(cases, requirements)
+    assert "Failures (2 requirement(s), 3 case(s))" in section
+    assert section.count("<article") == 2
+    assert '<a href="#DEV-PERM-001">DEV-PERM-001</a> (MUST, fail): 2 case(s)' in section
+    assert "Source: seed: Devices" in section
+
+
+def test_a_card_of_warnings_only_comes_after_the_failures() -> None:
+    warned = {**failed("getMe[admin]"), "verdict": "warning", "broken": "DEV-ME-002"}
+    section = html.failures([warned, failed("listDevices[agent]")], {})
+    assert section.index("DEV-PERM-001") < section.index("DEV-ME-002")
+    assert 'class="failure warning"' in section
 
 
 def document(cases: list[dict[str, Any]]) -> dict[str, Any]:
@@ -129,18 +170,17 @@ def test_a_run_that_skipped_nothing_has_no_not_run_section() -> None:
     assert html.not_run([case("getMe[admin]", "pass")]) == ""
 
 
-def discovery_case(label: str, verdict: str) -> dict[str, Any]:
-    found = case("", verdict)
-    found["nodeid"] = (
-        f"conformance/cases/test_discovery.py::test_a_discovery_answer_conforms[{label}]"
-    )
+def discovery_case(operation: str, identity: str, verdict: str) -> dict[str, Any]:
+    found = case(f"{operation}[{identity}]", verdict)
+    found["cell"]["object"] = "discovery"
+    found["nodeid"] = "conformance/cases/test_discovery.py::test_a_discovery_answer_conforms[x]"
     return found
 
 
 def test_a_refusal_met_in_discovery_makes_its_cell_unexpected() -> None:
     cases = [
         case("listMyDevices[supervisor]", "pass"),
-        discovery_case("supervisor:my-devices", "fail"),
+        discovery_case("listMyDevices", "supervisor", "fail"),
     ]
     cell = cell_of(matrix.build(cases), "listMyDevices", "supervisor")
     assert cell["outcome"] == "unexpected"
@@ -148,7 +188,13 @@ def test_a_refusal_met_in_discovery_makes_its_cell_unexpected() -> None:
 
 
 def test_a_discovery_answer_counts_in_its_own_cell_only() -> None:
-    cases = [case("getMe[agent]", "pass"), discovery_case("agent:me", "pass")]
+    cases = [case("getMe[agent]", "pass"), discovery_case("getMe", "agent", "pass")]
     data = matrix.build(cases)
     assert cell_of(data, "getMe", "agent")["outcome"] == "as expected"
     assert all(c["object"] != "discovery" for c in cell_of(data, "getMe", "admin")["cases"])
+
+
+def test_a_case_without_a_cell_counts_in_none() -> None:
+    """The matrix reads the cell a case recorded, not its node id."""
+    unplaced = {**case("listDevices[agent]", "fail"), "cell": None}
+    assert cell_of(matrix.build([unplaced]), "listDevices", "agent")["outcome"] == "not run"
