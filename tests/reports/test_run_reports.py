@@ -84,6 +84,26 @@ def test_failures_come_first_with_requirement_expected_actual_and_curl(faulty_ru
     assert re.search(r"<pre>curl [^<]*/devices/", failures), "no curl line in the failures"
 
 
+def test_a_generated_request_that_failed_keeps_its_curl_line(faulty_run: Run) -> None:
+    """The fuzz case records the request it failed on; the reports read it, not the text."""
+    fuzzed = [
+        c
+        for c in document(faulty_run)["cases"]
+        if c["nodeid"].split("::")[-1].startswith("test_generated_requests_conform")
+        and c["verdict"] == "fail"
+    ]
+    assert fuzzed
+    assert all(re.match(r'curl -X \w+ -u "\$DEVICES_API_\w+" ', c["curl"] or "") for c in fuzzed)
+
+
+def test_one_card_per_broken_requirement(faulty_run: Run) -> None:
+    html = page(faulty_run)
+    failures = html[html.index('id="failures"') : html.index('id="matrix"')]
+    broken = {r["id"] for r in document(faulty_run)["requirements"] if r["status"] == "fail"}
+    cards = re.findall(r'<article class="failure[^"]*"><h3><a href="#([\w-]+)"', failures)
+    assert sorted(cards) == sorted(broken)
+
+
 def test_matrix_marks_the_broken_cells_unexpected(faulty_run: Run) -> None:
     rows = {r["operation_id"]: r for r in document(faulty_run)["matrix"]["rows"]}
     assert list(rows) == list(operations())
