@@ -38,6 +38,7 @@ from conformance.reference.app import ReferenceApp  # noqa: E402
 from conformance.reference.server import credentials, serve  # noqa: E402
 from conformance.target import Credentials, Target, env_var  # noqa: E402
 from conformance.validation import contract_violations, openapi  # noqa: E402
+from tests import harness  # noqa: E402
 
 REPORT = ROOT / "reports" / "benchmarks.md"
 FUZZ_EXAMPLES = 15  # the suite's default budget; the same for schemathesis's CLI
@@ -105,29 +106,19 @@ class SuiteRun:
 
 
 def suite_environment() -> dict[str, str]:
-    """As a user runs it: the reference credentials per identity, as tests/harness.py sets them,
-    and bytecode caching on, as the Makefile does (stack notes 4e)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVICES_API_")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    for identity, (user, password) in credentials().items():
-        env[env_var(identity)] = f"{user}:{password}"
-    # So that xdist workers import benchmarks.probe too.
+    """As a user runs it (tests/harness.py), and benchmarks.probe importable by xdist workers."""
+    env = harness.suite_environment()
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 
-def run_suite(*args: str) -> SuiteRun:
+def run_suite(*args: str, base_url: str | None = None) -> SuiteRun:
+    """The suite through the kit's one harness, with the probe counting from inside."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         env = {**suite_environment(), "BENCH_PROBE_DIR": tmp}
-        command = [
-            sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider",
-            "--report-dir", str(Path(tmp) / "reports"), *PROBE, *args,
-        ]  # fmt: skip
-        started = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        wall = time.perf_counter() - started
+        done = harness.run_suite(base_url, *PROBE, *args, env=env, writes=None, timeout=1800)
         probes = [json.loads(p.read_text()) for p in Path(tmp).glob("probe-*.json")]
-    run = SuiteRun(wall, done.returncode, done.stdout + done.stderr, probes)
+    run = SuiteRun(done.elapsed, done.returncode, done.output, probes)
     if run.returncode != 0:
         print(run.output[-3000:], file=sys.stderr)
         raise SystemExit(f"the suite failed ({' '.join(args)}): exit {run.returncode}")
@@ -136,9 +127,7 @@ def run_suite(*args: str) -> SuiteRun:
 
 def warm_up() -> None:
     """One collection first, so no timed run pays for writing the bytecode caches."""
-    env = suite_environment()
-    command = [sys.executable, "-m", "pytest", "conformance", "--collect-only", "-q"]
-    subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False)
+    harness.run_suite(None, "--collect-only", env=suite_environment(), writes=None)
 
 
 def summary_line(output: str) -> str:
@@ -296,9 +285,8 @@ class FuzzRun:
 def fuzz_with_kit() -> FuzzRun:
     with counted_server() as (base_url, counter):
         run = run_suite(
-            "--base-url", base_url, "--writes", "all",
-            "--fuzz-examples", str(FUZZ_EXAMPLES),
-            "-k", f"test_generated_requests_conform and {FUZZ_IDENTITY}",
+            "--writes", "all", "--fuzz-examples", str(FUZZ_EXAMPLES),
+            "-k", f"test_generated_requests_conform and {FUZZ_IDENTITY}", base_url=base_url,
         )  # fmt: skip
         return FuzzRun(run.wall, run.total("cases"), counter.count, counter.window)
 

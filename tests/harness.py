@@ -1,5 +1,7 @@
 """Runs the conformance suite the way a user does, `pytest conformance --base-url ...` in a
-subprocess, against a WSGI app served on a free loopback port, and reads its verdicts back."""
+subprocess, against a WSGI app served on a free loopback port, and reads its verdicts back. The
+one way the kit's tests (and its benchmarks) start the suite: the command, the environment, a
+watchdog that kills a run outliving its time, the peak memory, and every report it wrote."""
 
 from __future__ import annotations
 
@@ -11,9 +13,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +25,21 @@ from conformance.reference.server import credentials, serve
 from conformance.target import env_var
 
 ROOT = Path(__file__).resolve().parent.parent
+KILLED = -9  # the exit status of a run the watchdog stopped
 
 
 @dataclass
 class SuiteRun:
     returncode: int
-    output: str
-    report: dict[str, Any]
+    output: str  # standard output and error, interleaved as written
+    elapsed: float = 0.0
+    max_rss_mb: float = 0.0
+    reports: dict[str, str] = field(default_factory=dict)  # file name -> text
+
+    @property
+    def report(self) -> dict[str, Any]:
+        text = self.reports.get("conformance.json")
+        return json.loads(text) if text else {}
 
     @property
     def failed(self) -> set[str]:
@@ -91,29 +101,38 @@ def served(app: Any) -> Iterator[str]:
         yield server.base_url
 
 
-def reference_environment() -> dict[str, str]:
-    """The environment a user would set: credentials of the reference fixtures per identity."""
+def suite_environment(logins: Mapping[str, tuple[str, str]] | None = None) -> dict[str, str]:
+    """The environment a user would set: a login per identity (the reference fixtures' unless
+    given), nothing else of DEVICES_API_*; bytecode caching on, as the Makefile has it (without
+    it pytest's start-up doubles)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEVICES_API_")}
-    for identity, (user, password) in credentials().items():
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for identity, (user, password) in (credentials() if logins is None else logins).items():
         env[env_var(identity)] = f"{user}:{password}"
     return env
 
 
 def run_suite(
-    base_url: str,
+    base_url: str | None,
     *args: str,
     env: dict[str, str] | None = None,
     timeout: float = 300,
     select: Sequence[str] = (),
+    writes: str | None = "all",
+    report_dir: Path | None = None,
 ) -> SuiteRun:
-    """`pytest conformance --base-url URL --writes all ARGS` in a subprocess."""
-    with tempfile.TemporaryDirectory(prefix="conformance-") as report_dir:
+    """`pytest conformance [--base-url URL] [--writes WRITES] ARGS` in a subprocess (no URL:
+    the embedded server; no writes: the run's default), reports in report_dir or a scratch
+    folder."""
+    target = ["--base-url", base_url] if base_url else []
+    writing = ["--writes", writes] if writes else []
+    with tempfile.TemporaryDirectory(prefix="conformance-") as scratch:
+        reports = report_dir or Path(scratch) / "reports"
         command = [
-            sys.executable, "-m", "pytest", "conformance", "--base-url", base_url,
-            "--writes", "all", "--report-dir", report_dir, "-q", "-p", "no:cacheprovider",
-            *select, *args,
+            sys.executable, "-m", "pytest", "conformance", *target, *writing,
+            "--report-dir", str(reports), "-q", "-p", "no:cacheprovider", *select, *args,
         ]  # fmt: skip
-        return run_command(command, ROOT, Path(report_dir), env, timeout)
+        return run_command(command, ROOT, reports, env, timeout)
 
 
 def run_command(
@@ -123,16 +142,34 @@ def run_command(
     env: dict[str, str] | None = None,
     timeout: float = 300,
 ) -> SuiteRun:
-    """A run of the suite however it is started, and the report it left in report_dir."""
-    done = subprocess.run(
-        command,
-        cwd=cwd,
-        env=env if env is not None else reference_environment(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    report_path = report_dir / "conformance.json"
-    report = json.loads(report_path.read_text()) if report_path.exists() else {}
-    return SuiteRun(done.returncode, done.stdout + done.stderr, report)
+    """A run of the suite however it is started, killed after `timeout` seconds, and the
+    reports it left in report_dir. Output goes to a file: a pipe a run fills faster than it is
+    read would stall it."""
+    with tempfile.TemporaryFile() as output:
+        started = time.monotonic()
+        returncode, rss_kb = wait_bounded(command, cwd, env, output, timeout)
+        elapsed = time.monotonic() - started
+        output.seek(0)
+        text = output.read().decode(errors="replace")
+    found = [p for p in report_dir.rglob("*") if p.is_file()] if report_dir.is_dir() else []
+    reports = {p.name: p.read_text(errors="replace") for p in found}
+    return SuiteRun(returncode, text, elapsed, rss_kb / 1024, reports)
+
+
+def wait_bounded(
+    command: Sequence[str], cwd: Path, env: dict[str, str] | None, output: Any, timeout: float
+) -> tuple[int, int]:
+    """The exit code and peak resident memory (KiB) of the command. os.wait4 reports the memory
+    of this child alone, where getrusage would mix every child of the test process."""
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env if env is not None else suite_environment(),
+        stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    watchdog = threading.Timer(timeout, process.kill)
+    watchdog.start()
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        watchdog.cancel()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_maxrss

@@ -4,24 +4,13 @@ subprocess with credentials in the environment, and checks that the run ended cl
 from __future__ import annotations
 
 import base64
-import json
-import os
 import re
-import subprocess
-import sys
-import tempfile
-import threading
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conformance.reference.server import credentials
-from conformance.target import env_var
+from tests.harness import KILLED, SuiteRun, run_suite, suite_environment
 
-ROOT = Path(__file__).resolve().parents[2]
 # Distinctive, so that any copy of it in an output or a report is found.
 SECRET = "hostile-S3cret-pw"
 # The reference fixtures' user names, so that a run against a reference-based server can log in
@@ -32,72 +21,25 @@ KILL_AFTER = 120.0
 MAX_RSS_MB = 600
 
 
-@dataclass
-class Run:
-    returncode: int
-    output: str
-    elapsed: float
-    max_rss_mb: float
-    reports: dict[str, str] = field(default_factory=dict)  # file name -> text
-
-    @property
-    def report(self) -> dict[str, Any]:
-        text = self.reports.get("conformance.json")
-        return json.loads(text) if text else {}
-
-
-def environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVICES_API_")}
-    env.update({env_var(identity): f"{user}:{SECRET}" for identity, user in USERS.items()})
-    return env
-
-
 def secrets() -> list[str]:
     """The password, and each Authorization value that carries it."""
     tokens = [base64.b64encode(f"{user}:{SECRET}".encode()).decode() for user in USERS.values()]
     return [SECRET, *tokens]
 
 
-def run_suite(base_url: str, *args: str) -> Run:
-    """`pytest conformance --base-url URL ARGS`; killed after KILL_AFTER seconds."""
-    with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:
-        report_dir = Path(tmp) / "reports"
-        command = [
-            sys.executable, "-m", "pytest", "conformance", "--base-url", base_url,
-            "--report-dir", str(report_dir), "-q", "-p", "no:cacheprovider", *args,
-        ]  # fmt: skip
-        output_path = Path(tmp) / "output"
-        with output_path.open("wb") as output:
-            started = time.monotonic()
-            returncode, rss_kb = wait_bounded(command, output)
-            elapsed = time.monotonic() - started
-        reports = {p.name: p.read_text(errors="replace") for p in report_dir.glob("*")}
-        text = output_path.read_text(errors="replace")
-    return Run(returncode, text, elapsed, rss_kb / 1024, reports)
+def run_hostile(base_url: str, *args: str) -> SuiteRun:
+    """`pytest conformance --base-url URL ARGS` with SECRET as every password, at the run's
+    default writes; killed after KILL_AFTER seconds."""
+    logins = {identity: (user, SECRET) for identity, user in USERS.items()}
+    env = suite_environment(logins)
+    return run_suite(base_url, *args, env=env, timeout=KILL_AFTER, writes=None)
 
 
-def wait_bounded(command: list[str], output: Any) -> tuple[int, int]:
-    """The exit code and peak resident memory (KiB) of the command. os.wait4 reports the memory
-    of this child alone, where getrusage would mix every child of the test process."""
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=environment(), stdin=subprocess.DEVNULL, stdout=output,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    watchdog = threading.Timer(KILL_AFTER, process.kill)
-    watchdog.start()
-    try:
-        _, status, usage = os.wait4(process.pid, 0)
-    finally:
-        watchdog.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, usage.ru_maxrss
-
-
-def assert_ended_cleanly(run: Run, message: str, *, within: float) -> None:
+def assert_ended_cleanly(run: SuiteRun, message: str, *, within: float) -> None:
     """What every hostile target must leave: a failed run, on time, saying `message` (a regular
     expression), without a crash of pytest, a traceback, a secret, or a memory blow-up."""
     shown = f"\n--- output ---\n{run.output[-3000:]}"
-    assert run.returncode not in (0, -9), f"exit code {run.returncode}{shown}"
+    assert run.returncode not in (0, KILLED), f"exit code {run.returncode}{shown}"
     assert run.elapsed < within, f"ran {run.elapsed:.1f} s, more than {within} s{shown}"
     assert re.search(message, run.output), f"no line matches {message!r}{shown}"
     assert "INTERNALERROR" not in run.output, shown
@@ -106,7 +48,7 @@ def assert_ended_cleanly(run: Run, message: str, *, within: float) -> None:
     assert_no_secret(run)
 
 
-def assert_no_secret(run: Run) -> None:
+def assert_no_secret(run: SuiteRun) -> None:
     places = {"output": run.output, **run.reports}
     for secret in secrets():
         leaks = [name for name, text in places.items() if secret in text]

@@ -13,10 +13,11 @@ import yaml
 
 from conformance.reference import ReferenceApp
 from conformance.reference.fixtures import DEFAULT_FIXTURES
+from tests.harness import SuiteRun
 
 from . import servers
 from .late import LATE, SLOW, STOPPING, Late, faulty
-from .runner import SECRET, Run, assert_ended_cleanly, run_suite, selected
+from .runner import SECRET, assert_ended_cleanly, run_hostile, selected
 
 TESTS_FAILED = 1
 WITHIN = 60.0
@@ -39,13 +40,13 @@ def fixtures_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(request: pytest.FixtureRequest, fixtures_path: Path) -> dict[str, Run]:
+def runs(request: pytest.FixtureRequest, fixtures_path: Path) -> dict[str, SuiteRun]:
     """One run per fault, in parallel, each against its own faulty reference server."""
 
-    def run(late: Late) -> Run:
+    def run(late: Late) -> SuiteRun:
         app = faulty(ReferenceApp(fixtures_path), late)
         with servers.wsgi_server(app) as url:
-            return run_suite(url, "--request-timeout", late.timeout, "-k", selection(late))
+            return run_hostile(url, "--request-timeout", late.timeout, "-k", selection(late))
 
     STOPPING.clear()
     chosen = [name for name in selected(request) if name in LATE_BY_NAME]
@@ -60,7 +61,7 @@ def selection(late: Late) -> str:
 
 
 @pytest.mark.parametrize("name", list(LATE_BY_NAME))
-def test_a_late_fault_fails_only_the_cases_meeting_it(name: str, runs: dict[str, Run]) -> None:
+def test_a_late_fault_fails_only_the_cases_meeting_it(name: str, runs: dict[str, SuiteRun]) -> None:
     late, run = LATE_BY_NAME[name], runs[name]
     assert_ended_cleanly(run, late.message, within=WITHIN)
     assert run.returncode == TESTS_FAILED, run.output[-2000:]
@@ -79,13 +80,13 @@ SLOW_WITHIN = 100.0
 
 
 @pytest.fixture(scope="module")
-def slow_runs(request: pytest.FixtureRequest, fixtures_path: Path) -> dict[str, Run]:
+def slow_runs(request: pytest.FixtureRequest, fixtures_path: Path) -> dict[str, SuiteRun]:
     """Whole runs, writes included, each against its own slow reference server."""
 
-    def run(slow: Late) -> Run:
+    def run(slow: Late) -> SuiteRun:
         app = faulty(ReferenceApp(fixtures_path), slow)
         with servers.wsgi_server(app) as url:
-            return run_suite(url, "--writes", "all", "--request-timeout", f"{SLOW_TIMEOUT:g}")
+            return run_hostile(url, "--writes", "all", "--request-timeout", f"{SLOW_TIMEOUT:g}")
 
     STOPPING.clear()
     chosen = [name for name in selected(request) if name in SLOW_BY_NAME]
@@ -96,7 +97,7 @@ def slow_runs(request: pytest.FixtureRequest, fixtures_path: Path) -> dict[str, 
 
 
 @pytest.mark.parametrize("name", list(SLOW_BY_NAME))
-def test_a_slow_operation_costs_a_few_timeouts(name: str, slow_runs: dict[str, Run]) -> None:
+def test_a_slow_operation_costs_a_few_timeouts(name: str, slow_runs: dict[str, SuiteRun]) -> None:
     """The breaker ends each slow operation after a few timeouts: the run is bounded, the
     affected cases fail or are not run, naming the timeouts, and the rest is judged."""
     slow, run = SLOW_BY_NAME[name], slow_runs[name]

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import pytest
 
 from conformance.plugin import EXIT_UNUSABLE_TARGET, EXIT_USAGE
+from tests.harness import SuiteRun
 
 from . import servers
-from .runner import Run, assert_ended_cleanly, run_suite, selected
+from .runner import assert_ended_cleanly, run_hostile, selected
 
 # Each run starts a Python and pytest (a few seconds of CPU); a hostile wait adds at most the
 # request timeout. Four runs at a time share the machine, hence the margin.
@@ -134,20 +135,20 @@ BY_NAME = {hostile.name: hostile for hostile in HOSTILE}
 
 
 @pytest.fixture(scope="module")
-def runs(request: pytest.FixtureRequest) -> Iterator[dict[str, Run]]:
+def runs(request: pytest.FixtureRequest) -> Iterator[dict[str, SuiteRun]]:
     """One suite run per selected row, all started together, each against its own server."""
     chosen = selected(request)
     with ExitStack() as stack:
         urls = {name: stack.enter_context(BY_NAME[name].serve()) for name in chosen}
         with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
             futures = {
-                name: pool.submit(run_suite, urls[name], *BY_NAME[name].args) for name in chosen
+                name: pool.submit(run_hostile, urls[name], *BY_NAME[name].args) for name in chosen
             }
             yield {name: future.result() for name, future in futures.items()}
 
 
 @pytest.mark.parametrize("name", [h.name for h in HOSTILE])
-def test_a_hostile_target_ends_the_run_cleanly(name: str, runs: dict[str, Run]) -> None:
+def test_a_hostile_target_ends_the_run_cleanly(name: str, runs: dict[str, SuiteRun]) -> None:
     hostile, run = BY_NAME[name], runs[name]
     assert_ended_cleanly(run, hostile.message, within=WITHIN)
     assert run.returncode == hostile.returncode, run.output[-2000:]
@@ -156,7 +157,9 @@ def test_a_hostile_target_ends_the_run_cleanly(name: str, runs: dict[str, Run]) 
 
 
 @pytest.mark.parametrize("name", [h.name for h in HOSTILE if h.returncode == EXIT_UNUSABLE_TARGET])
-def test_an_unusable_target_leaves_a_report_saying_why(name: str, runs: dict[str, Run]) -> None:
+def test_an_unusable_target_leaves_a_report_saying_why(
+    name: str, runs: dict[str, SuiteRun]
+) -> None:
     run = runs[name]
     assert run.report.get("aborted"), sorted(run.reports)
     assert "\n" not in run.report["aborted"], "the reason fits on one line"
@@ -164,6 +167,6 @@ def test_an_unusable_target_leaves_a_report_saying_why(name: str, runs: dict[str
 
 
 @pytest.mark.parametrize("name", ["redirect"])
-def test_a_redirect_is_not_followed_with_credentials(name: str, runs: dict[str, Run]) -> None:
+def test_a_redirect_is_not_followed_with_credentials(name: str, runs: dict[str, SuiteRun]) -> None:
     assert runs[name].returncode == EXIT_UNUSABLE_TARGET
     assert servers.REDIRECT_DESTINATION.authorizations == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conformance.plugin import EXIT_UNUSABLE_TARGET
 from tests.broken.catalogue import by_name
-from tests.harness import reference_environment, run_command, served
+from tests.harness import run_command, served, suite_environment
 from tests.install.conftest import InstalledKit
 
 # Fewer generated requests than a user's run: the point here is where the kit runs from.
@@ -62,7 +62,7 @@ def test_an_unrelated_pytest_run_is_left_alone(
     done = subprocess.run(
         [installed_kit.command("pytest"), "-q", "-p", "no:cacheprovider", "-rs"],
         cwd=empty_folder,
-        env=reference_environment(),
+        env=suite_environment(),
         capture_output=True,
         text=True,
         timeout=120,

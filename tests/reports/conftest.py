@@ -5,10 +5,7 @@ hold failures, curl lines and a wrong matrix cell, and a leaked password would b
 from __future__ import annotations
 
 import base64
-import os
 import secrets
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +17,7 @@ from conformance.reference.app import INTERNAL_ERROR, ApiError
 from conformance.reference.fixtures import User
 from conformance.reference.server import credentials
 from conformance.reference.state import Device
-from conformance.target import env_var
-from tests.harness import ROOT, served
+from tests.harness import ROOT, run_suite, served, suite_environment
 
 FIXTURES = ROOT / "conformance" / "reference" / "fixtures.yaml"
 
@@ -46,8 +42,7 @@ class PlantedFaults(ReferenceApp):
 class Run:
     report_dir: Path
     returncode: int
-    stdout: str
-    stderr: str
+    output: str
     credentials: dict[str, tuple[str, str]]  # persona -> (userName, password)
 
     def secrets(self) -> list[str]:
@@ -68,33 +63,17 @@ def fixtures_with_new_passwords(directory: Path) -> Path:
     return path
 
 
-def environment(fixtures: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEVICES_API_")}
-    for identity, (user, password) in credentials(fixtures).items():
-        env[env_var(identity)] = f"{user}:{password}"
-    return env
-
-
 @pytest.fixture(scope="session")
 def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     scratch = tmp_path_factory.mktemp("faulty-run")
     fixtures = fixtures_with_new_passwords(scratch)
     report_dir = scratch / "reports"
+    logins = credentials(fixtures)
     with served(PlantedFaults(fixtures_path=fixtures)) as base_url:
         # -rA and -l print the most a console can: every outcome's text and the locals of
         # tracebacks, so a credential anywhere in the suite's state would reach the output.
-        command = [
-            sys.executable, "-m", "pytest", "conformance", "--base-url", base_url,
-            "--writes", "all", "--report-dir", str(report_dir), "--fuzz-examples", "5",
-            "-p", "no:cacheprovider", "-rA", "-l",
-        ]  # fmt: skip
-        done = subprocess.run(
-            command,
-            cwd=ROOT,
-            env=environment(fixtures),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-    return Run(report_dir, done.returncode, done.stdout, done.stderr, credentials(fixtures))
+        run = run_suite(
+            base_url, "--fuzz-examples", "5", "-rA", "-l",
+            env=suite_environment(logins), timeout=600, report_dir=report_dir,
+        )  # fmt: skip
+    return Run(report_dir, run.returncode, run.output, logins)

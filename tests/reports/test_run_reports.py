@@ -28,7 +28,7 @@ def leaks(texts: dict[str, str], secrets: list[str]) -> list[str]:
 
 def test_the_run_fails_on_the_planted_faults(faulty_run: Run) -> None:
     failed = {r["id"] for r in document(faulty_run)["requirements"] if r["status"] == "fail"}
-    assert faulty_run.returncode != 0, faulty_run.stdout[-2000:]
+    assert faulty_run.returncode != 0, faulty_run.output[-2000:]
     # DEV-FUZZ-001: schemathesis's own failure text, with its reproduction, is in the reports too.
     assert {"DEV-PERM-003", "DEV-HTTP-002", "DEV-FUZZ-001"} <= failed, failed
 
@@ -41,7 +41,7 @@ def test_every_report_is_written(faulty_run: Run) -> None:
 def test_no_credential_in_any_report_or_the_console(faulty_run: Run) -> None:
     files = [p for p in faulty_run.report_dir.rglob("*") if p.is_file()]
     texts = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in files}
-    texts |= {"stdout": faulty_run.stdout, "stderr": faulty_run.stderr}
+    texts |= {"output": faulty_run.output}
     assert len(files) >= len(REPORTS)
     assert not leaks(texts, faulty_run.secrets()), "credentials found in those"
 

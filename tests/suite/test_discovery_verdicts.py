@@ -4,13 +4,13 @@ identity's cases, with the reason, and fail its discovery case; the other identi
 from __future__ import annotations
 
 from conformance.reference.app import ReferenceApp
-from tests.harness import reference_environment, run_suite, served
+from tests.harness import run_suite, served, suite_environment
 
 TESTS_FAILED = 1
 
 
 def test_one_refused_identity_leaves_the_others_judged() -> None:
-    env = reference_environment()
+    env = suite_environment()
     env["DEVICES_API_OTHER_AGENT"] += "-mistyped"
     with served(ReferenceApp()) as url:
         run = run_suite(url, "--writes", "none", "-k", "not DEV-FUZZ", env=env)

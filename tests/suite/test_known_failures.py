@@ -25,7 +25,7 @@ from conformance.workers import WRITES_GROUP
 from tests.broken.catalogue import by_name
 from tests.broken.faults import layered, rewrite_json, route
 from tests.broken.replacements import user_field
-from tests.harness import ROOT, SuiteRun, reference_environment, run_suite, served
+from tests.harness import ROOT, SuiteRun, run_suite, served, suite_environment
 
 BROKEN = ("DEV-ME-001", "DEV-OPS-003")
 # The forwarding fault of the catalogue with /me's userName upper-cased on top.
@@ -268,7 +268,7 @@ def test_a_missing_file_is_a_usage_error() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "conformance", "--known-failures", "no-such.yaml",
          "-p", "no:cacheprovider"],
-        cwd=ROOT, capture_output=True, text=True, check=False, env=reference_environment(),
+        cwd=ROOT, capture_output=True, text=True, check=False, env=suite_environment(),
     )  # fmt: skip
     output = done.stdout + done.stderr
     assert done.returncode == EXIT_USAGE, output

@@ -10,7 +10,7 @@ import pytest
 
 from conformance.plugin import EXIT_USAGE
 from conformance.reference.app import ReferenceApp
-from tests.harness import ROOT, Received, Recorder, reference_environment, run_suite, served
+from tests.harness import ROOT, Received, Recorder, run_suite, served, suite_environment
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ from tests.harness import ROOT, Received, Recorder, reference_environment, run_s
 def test_a_value_that_cannot_work_is_a_usage_error(option: str, value: str, reason: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "conformance", option, value, "-p", "no:cacheprovider"],
-        cwd=ROOT, capture_output=True, text=True, check=False, env=reference_environment(),
+        cwd=ROOT, capture_output=True, text=True, check=False, env=suite_environment(),
     )  # fmt: skip
     output = done.stdout + done.stderr
     assert done.returncode == EXIT_USAGE, output

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from conformance.reference.app import ReferenceApp
-from tests.harness import ROOT, Recorder, reference_environment, run_command, run_suite, served
+from tests.harness import ROOT, Recorder, run_command, run_suite, served, suite_environment
 
 
 class NoCancelOffered(ReferenceApp):
@@ -25,7 +25,7 @@ class NoCancelOffered(ReferenceApp):
 def collect(*args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "conformance", "--collect-only", "-q", *args],
-        cwd=ROOT, capture_output=True, text=True, check=False, env=reference_environment(),
+        cwd=ROOT, capture_output=True, text=True, check=False, env=suite_environment(),
     )  # fmt: skip
     return done.stdout
 
@@ -58,7 +58,7 @@ def test_a_broken_should_warns_and_fails_only_under_strict() -> None:
 
 def test_an_identity_without_credentials_is_skipped_visibly() -> None:
     """Without supervisor credentials its cases are skipped, saying which variable to set."""
-    env = reference_environment()
+    env = suite_environment()
     del env["DEVICES_API_SUPERVISOR"]
     with served(ReferenceApp()) as url:
         run = run_suite(url, "-k", "DEV-ME-001", "-rs", env=env)
@@ -98,7 +98,7 @@ def test_a_broken_should_shows_in_junit_the_console_and_the_step_summary(tmp_pat
     console's last line, and the Markdown report appended to GitHub's step summary."""
     step_summary = tmp_path / "step-summary.md"
     step_summary.write_text("earlier step\n", encoding="utf-8")
-    env = {**reference_environment(), "GITHUB_STEP_SUMMARY": str(step_summary)}
+    env = {**suite_environment(), "GITHUB_STEP_SUMMARY": str(step_summary)}
     with served(NoCancelOffered()) as url:
         command = [
             sys.executable, "-m", "pytest", "conformance", "--base-url", url, "--writes", "all",

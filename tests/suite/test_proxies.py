@@ -5,7 +5,7 @@ turn into false failures."""
 from __future__ import annotations
 
 from conformance.reference.app import ReferenceApp
-from tests.harness import reference_environment, run_suite, served
+from tests.harness import run_suite, served, suite_environment
 from tests.hostile.servers import closed_port
 
 # Generated reads as the admin: schemathesis's requests and its ignored_auth probes, which go
@@ -14,7 +14,7 @@ GENERATED_READS = ("--writes", "none", "-k", "test_generated_requests_conform an
 
 
 def test_a_dead_proxy_in_the_environment_changes_nothing() -> None:
-    env = reference_environment()
+    env = suite_environment()
     with closed_port() as dead:
         proxy = dead.split("/api/")[0]
         for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"):

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from conformance.reference.app import ReferenceApp
-from tests.harness import Recorder, reference_environment, run_command, served
+from tests.harness import Recorder, run_command, served, suite_environment
 
 WAYS = ("option", "environment", "ini-file", "ini-override")
 
 
 def given(way: str, url: str, folder: Path) -> tuple[list[str], dict[str, str]]:
     """The arguments and environment that give the target `url` the way named."""
-    env = reference_environment()
+    env = suite_environment()
     env.pop("PYTEST_BASE_URL", None)
     if way == "option":
         return ["--base-url", url], env
