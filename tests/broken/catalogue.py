@@ -52,6 +52,7 @@ from .replacements import (
     ignore_fields,
     malformed_is_400,
     me_devices_all_for_admin,
+    missing_is_500,
     missing_is_forbidden,
     mode_without_state,
     next_own_device,
@@ -69,6 +70,7 @@ from .replacements import (
     with_csrf,
     with_key,
     without_allow,
+    without_capability,
 )
 
 
@@ -369,6 +371,12 @@ CATALOGUE: tuple[Broken, ...] = (
         "A method the path lacks is answered 404.",
         ("DEV-HTTP-003",),
         patched(method_not_allowed=lambda self, allowed: self.error(404, 6, "No such resource")),
+    ),
+    Broken(
+        "missing-device-500",
+        "An unknown device id is answered 500.",
+        ("DEV-HTTP-002",),
+        patched(find_device=missing_is_500),
     ),
     Broken(
         "missing-device-403",
@@ -713,6 +721,12 @@ CATALOGUE: tuple[Broken, ...] = (
         "CancelSupervisorMonitoring answers success and changes nothing.",
         ("DEV-MON-003",),
         layered(answer(200, SUCCESS, posts(DEVICE, operationName="CancelSupervisorMonitoring"))),
+    ),
+    Broken(
+        "cancel-not-offered",
+        "CancelSupervisorMonitoring is accepted while monitoring but never offered.",
+        ("DEV-MON-004",),
+        patched(capabilities=without_capability("CancelSupervisorMonitoring")),
     ),
     # ---------------------------------------------------------------- operations
     Broken(

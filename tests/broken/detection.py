@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from conformance.contract import requirement
 from tests.harness import ROOT, run_suite, served
 
 from .catalogue import Broken
@@ -56,15 +57,19 @@ class Detection:
         return "missed" if self.gap is None else "missed (known gap)"
 
 
-def suite_args(fuzz: bool) -> tuple[str, ...]:
-    return WITH_FUZZING if fuzz else WITHOUT_FUZZING
+def suite_args(row: Broken) -> tuple[str, ...]:
+    """Fuzzing only where the fault needs it; --strict where it breaks a SHOULD, which fails
+    the run only then (without, it is a warning: tests/suite/test_plugin.py)."""
+    fuzzing = WITH_FUZZING if row.fuzz else WITHOUT_FUZZING
+    breaks_should = any(requirement(req_id).level != "MUST" for req_id in row.breaks)
+    return (*fuzzing, "--strict") if breaks_should else fuzzing
 
 
 def detect(row: Broken) -> Detection:
     """Serves a fresh app in this process and runs the suite against it in a subprocess."""
     started = time.monotonic()
     with served(row.build()) as url:
-        run = run_suite(url, *suite_args(row.fuzz))
+        run = run_suite(url, *suite_args(row))
     return Detection(
         name=row.name,
         fault=row.fault,

@@ -182,6 +182,20 @@ def missing_is_forbidden(self: ReferenceApp, device_id: str) -> Device:
     return device
 
 
+def missing_is_500(self: ReferenceApp, device_id: str) -> Device:
+    device = self.store.device(device_id)
+    if device is None:
+        raise ApiError(500, 1, "Internal error")
+    return device
+
+
+def without_capability(name: str) -> Any:
+    def capabilities(self: ReferenceApp, device: Device, viewer: User) -> list[str]:
+        return [c for c in ReferenceApp.capabilities(self, device, viewer) if c != name]
+
+    return capabilities
+
+
 def text_plain(response: Any) -> None:
     if response.status_code >= 400:
         response.content_type = "text/plain; charset=utf-8"

@@ -13,29 +13,26 @@ import pytest
 import yaml
 
 from conformance.reference import ReferenceApp
-from conformance.reference.app import INTERNAL_ERROR, ApiError
-from conformance.reference.fixtures import User
 from conformance.reference.server import credentials
-from conformance.reference.state import Device
+from tests.broken.catalogue import by_name
 from tests.harness import ROOT, run_suite, served, suite_environment
 
 FIXTURES = ROOT / "conformance" / "reference" / "fixtures.yaml"
 
 
-class PlantedFaults(ReferenceApp):
-    """The reference server with two faults the reports must show."""
+# Two faults of the broken-server table the reports must show: anyone reads any device (breaks
+# DEV-PERM-003 for agents and the supervisor), and an unknown device id is a 500, which the
+# fuzzing phase meets with generated ids and reports with its own reproduction (the
+# Authorization header must stay out of it).
+PLANTED = ("any-device-by-id", "missing-device-500")
 
-    def may_read_device(self, user: User, device: Device) -> bool:
-        # Fault: anyone reads any device (breaks DEV-PERM-003 for agents and the supervisor).
-        return True
 
-    def find_device(self, device_id: str) -> Device:
-        # Fault: an unknown device id is a 500, which the fuzzing phase meets with generated ids
-        # and reports with its own reproduction (the Authorization header must stay out of it).
-        device = self.store.device(device_id)
-        if device is None:
-            raise ApiError(500, INTERNAL_ERROR, "Internal error")
-        return device
+def planted_faults(fixtures: Path) -> ReferenceApp:
+    """The reference server with both rows' replacements, on the fixtures given."""
+    bases = tuple(by_name(name).build for name in PLANTED)
+    assert all(isinstance(b, type) and issubclass(b, ReferenceApp) for b in bases)
+    app_class = type("PlantedFaults", bases, {})
+    return app_class(fixtures_path=fixtures)
 
 
 @dataclass
@@ -69,7 +66,7 @@ def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     fixtures = fixtures_with_new_passwords(scratch)
     report_dir = scratch / "reports"
     logins = credentials(fixtures)
-    with served(PlantedFaults(fixtures_path=fixtures)) as base_url:
+    with served(planted_faults(fixtures)) as base_url:
         # -rA and -l print the most a console can: every outcome's text and the locals of
         # tracebacks, so a credential anywhere in the suite's state would reach the output.
         run = run_suite(

@@ -10,16 +10,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from conformance.reference.app import ReferenceApp
+from tests.broken.catalogue import by_name
 from tests.harness import ROOT, Recorder, run_command, run_suite, served, suite_environment
 
-
-class NoCancelOffered(ReferenceApp):
-    """Accepts CancelSupervisorMonitoring but never lists it: breaks DEV-MON-004 (SHOULD)."""
-
-    def capabilities(self, device, viewer):  # type: ignore[no-untyped-def]
-        return [
-            c for c in super().capabilities(device, viewer) if c != "CancelSupervisorMonitoring"
-        ]
+# Accepts CancelSupervisorMonitoring but never lists it: breaks DEV-MON-004, a SHOULD.
+NO_CANCEL_OFFERED = by_name("cancel-not-offered")
 
 
 def collect(*args: str) -> str:
@@ -46,7 +41,7 @@ def test_an_area_prefix_selects_the_area() -> None:
 
 def test_a_broken_should_warns_and_fails_only_under_strict() -> None:
     """A server that breaks a SHOULD passes with a warning, and fails with --strict."""
-    with served(NoCancelOffered()) as url:
+    with served(NO_CANCEL_OFFERED.build()) as url:
         lenient = run_suite(url, "-k", "DEV-MON")
         strict = run_suite(url, "-k", "DEV-MON", "--strict")
     assert lenient.returncode == 0, lenient.output[-2000:]
@@ -99,7 +94,7 @@ def test_a_broken_should_shows_in_junit_the_console_and_the_step_summary(tmp_pat
     step_summary = tmp_path / "step-summary.md"
     step_summary.write_text("earlier step\n", encoding="utf-8")
     env = {**suite_environment(), "GITHUB_STEP_SUMMARY": str(step_summary)}
-    with served(NoCancelOffered()) as url:
+    with served(NO_CANCEL_OFFERED.build()) as url:
         command = [
             sys.executable, "-m", "pytest", "conformance", "--base-url", url, "--writes", "all",
             "--report-dir", str(tmp_path), "-q", "-p", "no:cacheprovider", "-k", "DEV-MON",
