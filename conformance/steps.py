@@ -26,14 +26,14 @@ class Reply:
         return self.status == 200 and self.body.get("statusCode") == 0
 
 
-def fetch(client: Client, path: str, params: dict[str, str] | None = None) -> Reply:
+def get_unchecked(client: Client, path: str, params: dict[str, str] | None = None) -> Reply:
     """A GET whose answer is not checked yet: for cases whose own requirement is about what
     `settle` would otherwise report first under a general ID (a status, a body member)."""
     return unchecked(client.get(path, params))
 
 
-def fetch_post(client: Client, path: str, body: Any) -> Reply:
-    """A POST whose answer is not checked yet (see `fetch`)."""
+def post_unchecked(client: Client, path: str, body: Any) -> Reply:
+    """A POST whose answer is not checked yet (see `get_unchecked`)."""
     return unchecked(client.post(path, body))
 
 

@@ -11,7 +11,7 @@ from conformance.client import Client
 from conformance.devices_state import DeviceState, read_device, restore
 from conformance.discovery import Inventory
 from conformance.failures import expect
-from conformance.steps import expect_status, fetch, post
+from conformance.steps import expect_status, get_unchecked, post
 
 pytestmark = pytest.mark.writes("reversible")
 
@@ -21,7 +21,7 @@ def protected(client: Callable[[str], Client], inventory: Inventory):
     """(the agent's client, its device id, the state to restore) when the target advertises CSRF."""
     caller = client("agent")
     # Unchecked: only the headers matter here; the cases reading the list judge its answer.
-    reply = fetch(caller, "/me/devices")
+    reply = get_unchecked(caller, "/me/devices")
     if "x-csrf-header" not in reply.exchange.headers:
         pytest.skip("the target does not advertise CSRF protection (no X-CSRF-HEADER on GET)")
     found = inventory.own_device("agent")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conformance.failures import expect
-from conformance.steps import expect_status, fetch, settle
+from conformance.steps import expect_status, get_unchecked, settle
 from conformance.target import IDENTITIES
 
 
@@ -15,7 +15,7 @@ def test_me_returns_the_caller(identity, client):
     """Sends GET /me; `user` holds a non-empty id, the login name and ROLE_ roles."""
     caller = client(identity)
     # Unchecked first: a user record without its id is DEV-ME-001, not only a contract breach.
-    reply = fetch(caller, "/me")
+    reply = get_unchecked(caller, "/me")
     expect_status(reply, {200}, "DEV-PERM-010", "GET /me by an authenticated user")
     user = reply.body.get("user") or {}
     login = caller.credentials.user if caller.credentials else ""

@@ -31,7 +31,7 @@ def server() -> Iterator[RunningServer]:
         yield running
 
 
-def fetch(url: str, persona: str = "admin") -> tuple[int, dict[str, Any]]:
+def get_unchecked(url: str, persona: str = "admin") -> tuple[int, dict[str, Any]]:
     token = base64.b64encode(":".join(CREDENTIALS[persona]).encode()).decode()
     request = urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
     try:
@@ -50,7 +50,7 @@ def test_credentials_name_the_four_personas() -> None:
 def test_served_uris_carry_the_servers_port(server: RunningServer) -> None:
     """The base URL names the chosen port, and device URIs point back at it."""
     assert server.base_url == f"http://127.0.0.1:{server.port}/api/v2"
-    status, payload = fetch(f"{server.base_url}/me/devices", "agent")
+    status, payload = get_unchecked(f"{server.base_url}/me/devices", "agent")
     assert status == 200
     assert all(uri.startswith(f"{server.base_url}/devices/") for uri in payload["uris"])
 
@@ -65,7 +65,7 @@ def test_server_answers_concurrent_requests(server: RunningServer) -> None:
     ]
 
     def worker(offset: int) -> list[int]:
-        return [fetch(*urls[(offset + i) % len(urls)])[0] for i in range(50)]
+        return [get_unchecked(*urls[(offset + i) % len(urls)])[0] for i in range(50)]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = [status for batch in pool.map(worker, range(8)) for status in batch]
@@ -115,7 +115,7 @@ def test_command_line_serves_until_interrupted() -> None:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(7)]
         base_url = lines[0].split()[-1]
-        status, _ = fetch(f"{base_url}/me", "agent")
+        status, _ = get_unchecked(f"{base_url}/me", "agent")
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
     finally:
