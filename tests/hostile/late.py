@@ -55,7 +55,7 @@ class Late:
 
 LATE = [
     Late(
-        "hang",
+        "own-device-hangs",
         "GET /me/devices/{id} never answers",
         lambda env: bool(SINGLE_OWN_DEVICE.match(env["PATH_INFO"])),
         hang,
@@ -64,7 +64,7 @@ LATE = [
         r"Actual: +no response: timed out",
     ),
     Late(
-        "huge-body",
+        "fields-huge-body",
         f"fields=phoneNumber,doNotDisturb streams a {servers.HUGE_MIB} MiB body",
         lambda env: "fields=phoneNumber%2CdoNotDisturb" in env.get("QUERY_STRING", ""),
         servers.huge_body,

@@ -1,6 +1,6 @@
 """Hostile servers, one idea each: raw sockets for what HTTP cannot say (hang, trickle, reset)
 and tiny WSGI apps for the rest. Each is a context manager that yields the `--base-url` to give
-the suite, on a free loopback port, for as long as the block runs."""
+the suite, on the host and port given (port 0: a free one), for as long as the block runs."""
 
 from __future__ import annotations
 
@@ -30,8 +30,13 @@ Answer = Callable[[socket.socket, threading.Event], None]
 # --- raw sockets ----------------------------------------------------------------------------
 
 
+class RawServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True  # served by hand again on the same port right after Ctrl-C
+
+
 @contextmanager
-def raw_server(answer: Answer) -> Iterator[str]:
+def raw_server(answer: Answer, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Runs `answer(connection, stopping)` for each connection until the block ends."""
     stopping = threading.Event()
 
@@ -41,12 +46,11 @@ def raw_server(answer: Answer) -> Iterator[str]:
             with suppress(OSError):
                 answer(self.request, stopping)
 
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = RawServer((host, port), Handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+        yield f"http://{host}:{server.server_address[1]}{BASE_PATH}"
     finally:
         stopping.set()
         server.shutdown()
@@ -87,20 +91,21 @@ def reset(connection: socket.socket, stopping: threading.Event) -> None:
 
 
 @contextmanager
-def closed_port() -> Iterator[str]:
-    """A loopback port nothing listens on: connections to it are refused."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    yield f"http://127.0.0.1:{port}{BASE_PATH}"
+def closed_port(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """A port nothing listens on (the one given, or a free one): connections are refused."""
+    if port == 0:
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+    yield f"http://{host}:{port}{BASE_PATH}"
 
 
 # --- WSGI apps ------------------------------------------------------------------------------
 
 
 @contextmanager
-def wsgi_server(app: WSGIApplication) -> Iterator[str]:
-    with serve(app) as server:
+def wsgi_server(app: WSGIApplication, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    with serve(app, host, port) as server:
         yield server.base_url
 
 
@@ -161,7 +166,7 @@ REDIRECT_DESTINATION = Destination()
 
 
 @contextmanager
-def redirect_elsewhere() -> Iterator[str]:
+def redirect_elsewhere(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Answers every request with a 302 to the same path on REDIRECT_DESTINATION's origin."""
     with serve(REDIRECT_DESTINATION) as destination:
 
@@ -170,12 +175,12 @@ def redirect_elsewhere() -> Iterator[str]:
             start_response("302 Found", [("Location", location), ("Content-Length", "0")])
             return [b""]
 
-        with wsgi_server(redirect) as url:
+        with wsgi_server(redirect, host, port) as url:
             yield url
 
 
 @contextmanager
-def tls_to_plain_http() -> Iterator[str]:
+def tls_to_plain_http(host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """An https:// URL for a port that speaks plain HTTP: the TLS handshake fails."""
-    with wsgi_server(invalid_json) as url:
+    with wsgi_server(invalid_json, host, port) as url:
         yield url.replace("http://", "https://", 1)

@@ -11,11 +11,13 @@ import requests
 
 from tests.broken.catalogue import CATALOGUE
 from tests.harness import ROOT
+from tests.hostile import late, targets
 from tests.variants.table import VARIANTS
 
 COMMANDS = {
     "tests.broken": [r.name for r in CATALOGUE],
     "tests.variants": [v.name for v in VARIANTS],
+    "tests.hostile": [*late.BY_NAME, *targets.BY_NAME],
 }
 
 
@@ -32,6 +34,7 @@ def test_list_names_every_server(module: str) -> None:
     assert done.returncode == 0, done.stderr
     listed = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
     assert listed == COMMANDS[module]
+    assert len(set(listed)) == len(listed), "a name serves two servers"
 
 
 @pytest.mark.parametrize("module", list(COMMANDS))
@@ -44,7 +47,13 @@ def test_an_unknown_name_is_a_clear_error(module: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("module", "name"), [("tests.broken", CATALOGUE[0].name), ("tests.variants", "csrf-protection")]
+    ("module", "name"),
+    [
+        ("tests.broken", CATALOGUE[0].name),
+        ("tests.variants", "csrf-protection"),
+        ("tests.hostile", "garbage"),
+        ("tests.hostile", "invalid-json"),
+    ],
 )
 def test_a_server_answers_until_stopped(module: str, name: str) -> None:
     """Serving one prints its base URL, answers on it, and exits 0 on SIGTERM."""
