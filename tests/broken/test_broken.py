@@ -56,17 +56,24 @@ class Runs:
 @pytest.fixture(scope="module")
 def runs(request: pytest.FixtureRequest) -> Iterator[Runs]:
     """Starts every selected run up front, the slowest (fuzzing) first. Under xdist a worker
+    gets the whole module with --dist loadfile or loadscope (as `make test` runs); otherwise it
     cannot know which items it will get, so each test starts its own run there (and each
     worker's report holds only its own runs)."""
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="broken") as pool:
         found = Runs(pool)
-        if not hasattr(request.config, "workerinput"):
+        if holds_whole_module(request.config):
             for row in sorted(selected_rows(request), key=by_cost):
                 found.start(row)
         yield found
         done = [future.result() for future in found.futures.values()]
     write_reports(sorted(done, key=catalogue_order), time.monotonic() - started, WORKERS)
+
+
+def holds_whole_module(config: pytest.Config) -> bool:
+    if not hasattr(config, "workerinput"):
+        return True
+    return config.getoption("dist", "no") in {"loadfile", "loadscope"}
 
 
 def by_cost(row: Broken) -> bool:
