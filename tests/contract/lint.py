@@ -568,7 +568,7 @@ def spec_requirement_ids(spec: Document) -> Iterator[tuple[str, str]]:
 
 
 def lint_spec_ids_are_catalogued(spec: Document, catalogue: Document) -> list[str]:
-    """Every requirement ID the contract uses is in the catalogue."""
+    """Every requirement ID the contract uses is a row of the catalogue for its profile."""
     known = {entry.get("id") for entry in applicable(catalogue, spec)}
     return [
         f"{where}: {requirement} is not in the catalogue for profile {profile_of(spec)}"
@@ -616,7 +616,8 @@ def lint_operations_carry_only_their_ids(spec: Document, catalogue: Document) ->
 
 
 def lint_catalogue_ids_are_used(spec: Document, catalogue: Document) -> list[str]:
-    """Every requirement in the catalogue, unless withdrawn, is used somewhere in the contract."""
+    """Every requirement of the catalogue for the contract's profile, unless withdrawn, is used
+    somewhere in the contract."""
     used = {requirement for _, requirement in spec_requirement_ids(spec)}
     return [
         f"{entry.get('id')} is not used in the contract"
