@@ -56,6 +56,11 @@ lint: $(STAMP)
 coverage: $(STAMP)
 	$(BIN)/python -m tests.contract.coverage
 
+## openapi/devices-8.5.2.yaml, generated: the 8.5.0 contract and the overlay of 8.5.2.
+.PHONY: profiles
+profiles: $(STAMP)
+	$(BIN)/python -m tests.contract.overlay
+
 ## The reference server on port 8080, by hand.
 serve: $(STAMP)
 	$(BIN)/python -m conformance.reference --port 8080

@@ -79,9 +79,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     out = os.environ.get("BENCH_PROBE_DIR")
     if not out:
         return
-    from conformance.validation import openapi
+    from conformance.validation import _openapi
 
-    info = openapi.cache_info()
+    info = _openapi.cache_info()
     record = {
         **COUNTS,
         "pid": os.getpid(),

@@ -17,6 +17,7 @@ from conformance.plugin import (
     abort,
     write_level,
 )
+from conformance.profiles import told_apart
 from conformance.target import Credentials, Target, env_var
 
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
@@ -32,7 +33,7 @@ def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
     from conformance.reference.app import ReferenceApp
     from conformance.reference.server import serve
 
-    with serve(ReferenceApp()) as server:
+    with serve(ReferenceApp(profile=request.config.getoption("api_version"))) as server:
         yield server.base_url
 
 
@@ -82,10 +83,16 @@ def inventory(
             returncode=EXIT_USAGE,
         )
     try:
-        return discover(clients)
+        found = discover(clients)
     except Unusable as error:
         abort(request.config, f"Cannot use {target.base_url}: {error}", EXIT_UNUSABLE_TARGET)
         raise
+    other_shape = told_apart(clients, found, request.config.getoption("api_version"), target.writes)
+    if other_shape:
+        abort(
+            request.config, f"Cannot judge {target.base_url}: {other_shape}", EXIT_UNUSABLE_TARGET
+        )
+    return found
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -20,6 +20,15 @@ CONTRACT_DIR = Path(__file__).resolve().parent / "openapi"
 SPEC_PATH = CONTRACT_DIR / "devices.yaml"
 CATALOGUE_PATH = CONTRACT_DIR / "requirements.yaml"
 
+# The profiles of the contract: the version a deployment runs decides the shape of its answers
+# (openapi/decisions.md#profiles). 8.5.0 covers 8.5.0 and 8.5.1; 8.5.2 covers 8.5.2 and later,
+# its document generated from the 8.5.0 one and the overlay beside it.
+PROFILES = ("8.5.0", "8.5.2")
+DEFAULT_PROFILE = "8.5.0"
+SPEC_PATHS = {"8.5.0": SPEC_PATH, "8.5.2": CONTRACT_DIR / "devices-8.5.2.yaml"}
+# The profile this process judges by: the suite's --api-version, set once before collection.
+_SELECTED = [DEFAULT_PROFILE]
+
 LEVELS = ("MUST", "SHOULD", "MAY")
 
 
@@ -33,23 +42,44 @@ class Requirement:
     source: str
     operations: tuple[str, ...]
     not_tested: str | None
+    profiles: tuple[str, ...] = PROFILES
 
     @property
     def area(self) -> str:
         return self.id.split("-")[1]
 
 
+def select_profile(profile: str) -> None:
+    """Judge by `profile` from now on (the suite's --api-version)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: one of {', '.join(PROFILES)}")
+    _SELECTED[0] = profile
+
+
+def selected_profile() -> str:
+    return _SELECTED[0]
+
+
+def spec_path(profile: str | None = None) -> Path:
+    """The contract document of `profile` (default: the selected one)."""
+    return SPEC_PATHS[profile or selected_profile()]
+
+
+def spec(profile: str | None = None) -> dict[str, Any]:
+    """The contract of `profile` (default: the selected one) as a plain dict."""
+    return _spec(profile or selected_profile())
+
+
 @cache
-def spec() -> dict[str, Any]:
-    """The contract as a plain dict."""
-    with SPEC_PATH.open(encoding="utf-8") as stream:
+def _spec(profile: str) -> dict[str, Any]:
+    with SPEC_PATHS[profile].open(encoding="utf-8") as stream:
         loaded: dict[str, Any] = yaml.load(stream, Loader=LOADER)
     return loaded
 
 
 @cache
-def catalogue() -> dict[str, Requirement]:
-    """The requirement catalogue, keyed by ID, in catalogue order."""
+def every_requirement() -> dict[str, Requirement]:
+    """The whole catalogue, every profile's rows, keyed by ID, in catalogue order."""
     with CATALOGUE_PATH.open(encoding="utf-8") as stream:
         rows = yaml.load(stream, Loader=LOADER)["requirements"]
     return {
@@ -60,23 +90,34 @@ def catalogue() -> dict[str, Requirement]:
             source=str(row["source"]),
             operations=tuple(row.get("operations", ())),
             not_tested=row.get("not_tested"),
+            profiles=tuple(row.get("profiles", PROFILES)),
         )
         for row in rows
     }
 
 
+def catalogue(profile: str | None = None) -> dict[str, Requirement]:
+    """The requirements of `profile` (default: the selected one), keyed by ID."""
+    chosen = profile or selected_profile()
+    return {key: row for key, row in every_requirement().items() if chosen in row.profiles}
+
+
 def requirement(req_id: str) -> Requirement:
     try:
-        return catalogue()[req_id]
+        return every_requirement()[req_id]
     except KeyError:
         raise KeyError(f"{req_id} is not in {CATALOGUE_PATH.name}") from None
 
 
-@cache
 def spec_digest() -> str:
+    return _digest(spec_path())
+
+
+@cache
+def _digest(path: Path) -> str:
     import hashlib
 
-    return hashlib.sha256(SPEC_PATH.read_bytes()).hexdigest()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def operations() -> dict[str, tuple[str, str, dict[str, Any]]]:

@@ -18,7 +18,7 @@ import pytest
 
 from conformance import known_failures
 from conformance.client import PACER, WRITES
-from conformance.contract import requirement
+from conformance.contract import DEFAULT_PROFILE, PROFILES, requirement, select_profile
 from conformance.failures import REPRODUCTION, RequirementFailure
 from conformance.results import Results
 from conformance.target import IDENTITIES, WRITE_LEVELS, Credentials, credentials_from, env_var
@@ -59,6 +59,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             dest=f"credentials_{identity.replace('-', '_')}",
             help=f"credentials of the {identity} identity (else ${env_var(identity)})",
         )
+    group.addoption(
+        "--api-version",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help="the profile the target implements: 8.5.0 (GWS 8.5.0 and 8.5.1) or 8.5.2 (GWS 8.5.2 "
+        f"and later). Default: {DEFAULT_PROFILE}",
+    )
     group.addoption(
         "--writes",
         choices=WRITE_LEVELS,
@@ -179,6 +186,8 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
+    # Before collection: the case modules read the chosen profile's contract when imported.
+    select_profile(config.getoption("api_version"))
     # One target for every part of the run, whichever way it was given.
     config.option.base_url = target_url(config)
     configure_distribution(config)
@@ -259,6 +268,7 @@ def write_level(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if RESULTS_KEY not in config.stash:
         return
+    keep_the_profiles_cases(config, items)
     check_known_failures(config, items)
     items.sort(key=run_order)
     allowed = write_level(config)
@@ -302,6 +312,21 @@ def run_order(item: pytest.Item) -> int:
     if case_requirement(item).startswith("DEV-FUZZ"):
         return 2
     return 1 if item.get_closest_marker("devices_seen") else 0
+
+
+def keep_the_profiles_cases(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselects the cases of requirements that do not apply to --api-version's profile (a rule
+    whose form changed is a row per profile: openapi/decisions.md#profiles)."""
+    profile = config.getoption("api_version")
+    other = [item for item in items if not applies_to(item, profile)]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = [item for item in items if applies_to(item, profile)]
+
+
+def applies_to(item: pytest.Item, profile: str) -> bool:
+    req_id = case_requirement(item)
+    return not req_id or profile in requirement(req_id).profiles
 
 
 def case_requirement(item: pytest.Item) -> str:
@@ -528,6 +553,7 @@ def target_summary(config: pytest.Config) -> dict[str, Any]:
     base_url = config.getoption("base_url", None)
     return {
         "base_url": base_url or "embedded reference server",
+        "api_version": config.getoption("api_version"),
         "writes": write_level(config),
         "strict": bool(config.getoption("strict")),
     }

@@ -11,10 +11,14 @@ from typing import Any
 
 import pytest
 
-from conformance.checks.capabilities import CAPABILITY_CHECKS, check_monitoring_attributes
+from conformance.checks.capabilities import (
+    CAPABILITY_CHECKS,
+    check_monitoring_attributes,
+    check_no_flat_monitoring,
+)
 from conformance.checks.numbers import NUMBER_CHECKS
-from conformance.client import Client
-from conformance.contract import catalogue
+from conformance.client import Client, Exchange
+from conformance.contract import every_requirement
 from conformance.discovery import Inventory
 from conformance.failures import RequirementFailure
 from conformance.sightings import SEEN, Sighting, state_key
@@ -50,6 +54,11 @@ def seen(clients: dict[str, Client], inventory: Inventory) -> list[Sighting]:
 
 
 Check = Callable[[dict[str, Any], Sighting], None]
+
+
+def on_device(check: Callable[[dict[str, Any], Exchange], None]) -> Check:
+    """A check of one device and the exchange it came in, as judge_each_state calls it."""
+    return lambda found, sighting: check(found, sighting.exchange)
 
 
 def judge_each_state(seen: list[Sighting], inventory: Inventory, check: Check) -> None:
@@ -89,8 +98,11 @@ def violations(sighting: Sighting, base_url: str) -> list[tuple[str, str]]:
     return contract_violations(sighting.exchange, base_url)
 
 
+# Every profile's: the plugin keeps the cases of the requirements --api-version's profile has.
 ATTRIBUTE_IDS = [
-    req.id for req in catalogue().values() if req.area == "ATTR" and req.id != "DEV-ATTR-001"
+    req.id
+    for req in every_requirement().values()
+    if req.area == "ATTR" and req.id != "DEV-ATTR-001"
 ]
 
 
@@ -145,8 +157,7 @@ def test_ids_name_the_same_device_everywhere(seen):
 @pytest.mark.parametrize("req_id", by_requirement(NUMBER_CHECKS))
 def test_numbers_agree_with_their_country(req_id, seen, inventory):
     """Checks e164Number and localNumber of every device against country (phonenumbers)."""
-    check = NUMBER_CHECKS[req_id]
-    judge_each_state(seen, inventory, lambda found, sighting: check(found, sighting.exchange))
+    judge_each_state(seen, inventory, on_device(NUMBER_CHECKS[req_id]))
 
 
 @pytest.mark.parametrize("req_id", by_requirement(CAPABILITY_CHECKS))
@@ -163,8 +174,10 @@ def test_capabilities_agree_with_state_and_viewer(req_id, seen, inventory):
 @pytest.mark.requirement("DEV-MON-001")
 def test_monitoring_mode_and_scope_come_only_with_state(seen, inventory):
     """Checks that no device shows a monitoring mode or scope without a monitoring state."""
-    judge_each_state(
-        seen,
-        inventory,
-        lambda found, sighting: check_monitoring_attributes(found, sighting.exchange),
-    )
+    judge_each_state(seen, inventory, on_device(check_monitoring_attributes))
+
+
+@pytest.mark.requirement("DEV-MON-005")
+def test_monitoring_mode_and_scope_are_not_flat(seen, inventory):
+    """Checks that no device shows a flat monitoring mode or scope beside the object."""
+    judge_each_state(seen, inventory, on_device(check_no_flat_monitoring))

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from conformance.client import Client, api_path
+from conformance.contract import selected_profile
 from conformance.devices_state import MONITORING, DeviceState, operate, read_device, restore
 from conformance.discovery import Inventory
 from conformance.failures import expect
+from conformance.profiles import MONITORING_SHOWN, monitoring
 from conformance.steps import expect_status, get, post, uris
 
 pytestmark = pytest.mark.writes("reversible")
@@ -244,34 +246,64 @@ MONITORING_CASES = [
 ]
 
 
-@pytest.mark.requirement("DEV-MON-002")
-@pytest.mark.parametrize(
-    ("name", "options", "shown"), MONITORING_CASES, ids=[c[0] for c in MONITORING_CASES]
-)
+def by_profile(cases: list[Any]) -> list[Any]:
+    """Each monitoring case once per profile's rule (the plugin keeps --api-version's); the
+    8.5.0 cases keep the names they had before there were profiles."""
+    return [
+        pytest.param(
+            req_id,
+            *case,
+            marks=pytest.mark.requirement(req_id),
+            id=case[0] if profile == "8.5.0" else f"{case[0]}-{profile}",
+        )
+        for profile, req_id in MONITORING_SHOWN.items()
+        for case in cases
+    ]
+
+
+@pytest.mark.parametrize(("req_id", "name", "options", "shown"), by_profile(MONITORING_CASES))
 def test_monitoring_shows_on_the_supervisors_device(
-    name, options, shown, own_device, agent_device_uri
+    req_id, name, options, shown, own_device, agent_device_uri, inventory
 ):
-    """A supervisor monitors the agent's device; its own device shows state, mode and scope."""
+    """A supervisor monitors the agent's device; its own device shows state, mode and scope
+    (in 8.5.2 in one object, with the monitored device's URI)."""
     caller, device_id = own_device("supervisor")
     before, found = state_of(caller, device_id)
     require_shown(found, OPERABLE_STATE, "monitoring")
     if before.monitoring_on:
         operate(caller, device_id, "CancelSupervisorMonitoring")
     require_offered(state_of(caller, device_id)[1], name)
-    reply, after, _ = operated(
+    reply, _, found = operated(
         caller,
         device_id,
-        "DEV-MON-002",
+        req_id,
         f"{name} by a supervisor on an agent's device",
         name,
         targetDeviceUri=agent_device_uri,
         **options,
     )
+    seen = monitoring(found)
     expect(
-        after.monitoring == shown,
-        "DEV-MON-002",
+        seen is not None and (seen.state, seen.mode, seen.scope) == shown,
+        req_id,
         f"monitoring {shown}",
-        f"{after.monitoring}",
+        f"{seen}",
+        reply.exchange,
+    )
+    if req_id == MONITORING_SHOWN["8.5.2"]:
+        expect_object_naming(found, inventory.own_device("agent")["id"], caller, reply)
+
+
+def expect_object_naming(found: dict[str, Any], target_id: str, caller: Client, reply: Any) -> None:
+    """DEV-MON-006: one object, whose targetDeviceUri names the monitored device."""
+    shown = found.get("supervisorMonitoringState")
+    uri = shown.get("targetDeviceUri") if isinstance(shown, dict) else None
+    path = api_path(uri, caller.target.base_url) if isinstance(uri, str) else None
+    expect(
+        (path or "").endswith(f"/devices/{target_id}"),
+        "DEV-MON-006",
+        f"a supervisorMonitoringState object whose targetDeviceUri names device {target_id}",
+        f"supervisorMonitoringState {shown!r}",
         reply.exchange,
     )
 
@@ -284,7 +316,7 @@ def test_cancelling_removes_monitoring(own_device, agent_device_uri):
     require_shown(found, OPERABLE_STATE, "monitoring")
     if not before.monitoring_on:
         reply = operate(caller, device_id, "ListenIn", targetDeviceUri=agent_device_uri)
-        expect_done(reply, "DEV-MON-002", "ListenIn by a supervisor")
+        expect_done(reply, MONITORING_SHOWN[selected_profile()], "ListenIn by a supervisor")
     reply, after, found = operated(
         caller,
         device_id,
@@ -316,7 +348,7 @@ def test_monitoring_offers_cancel(own_device, agent_device_uri):
     require_shown(found, ("capabilities",), "what is offered while monitoring")
     if not before.monitoring_on:
         reply = operate(caller, device_id, "ListenIn", targetDeviceUri=agent_device_uri)
-        expect_done(reply, "DEV-MON-002", "ListenIn by a supervisor")
+        expect_done(reply, MONITORING_SHOWN[selected_profile()], "ListenIn by a supervisor")
     _, found = state_of(caller, device_id)
     expect(
         "CancelSupervisorMonitoring" in (found.get("capabilities") or []),

@@ -8,9 +8,13 @@ from typing import Any
 
 from conformance.client import Exchange
 from conformance.failures import expect
+from conformance.profiles import FLAT, MUTE_CAPABILITIES, STATE
 
-SUPERVISOR_CAPABILITIES = frozenset({"ListenIn", "BargeIn", "Coach", "CancelSupervisorMonitoring"})
-MONITORING = ("supervisorMonitoringState", "supervisorMonitoringMode", "supervisorMonitoringScope")
+# Mute and Unmute exist in 8.5.2 only; in 8.5.0 the contract's enumeration refuses them anyway.
+SUPERVISOR_CAPABILITIES = (
+    frozenset({"ListenIn", "BargeIn", "Coach", "CancelSupervisorMonitoring"}) | MUTE_CAPABILITIES
+)
+MONITORING = (STATE, *FLAT)
 
 
 def contradictions(device: dict[str, Any]) -> list[str]:
@@ -93,10 +97,31 @@ def check_cancel_only_while_monitoring(
     )
 
 
+def check_mute_only_while_monitoring(
+    device: dict[str, Any], viewer_roles: frozenset[str], exchange: Exchange
+) -> None:
+    """DEV-CAP-004 (8.5.2): the monitored user is muted on a monitoring, by a supervisor."""
+    shown = offered(device)
+    if shown is None:
+        return
+    mute = sorted(shown & MUTE_CAPABILITIES)
+    allowed = "ROLE_SUPERVISOR" in viewer_roles and STATE in device
+    expect(
+        not mute or allowed,
+        "DEV-CAP-004",
+        "MuteMonitoredUser and UnmuteMonitoredUser only to a supervisor, while monitoring",
+        f"{where(device, shown)}: {mute} "
+        + ("with no supervisorMonitoringState" if STATE not in device else "to a non-supervisor"),
+        exchange,
+    )
+
+
+# Every profile's checks; the plugin keeps those of the requirements --api-version's profile has.
 CAPABILITY_CHECKS: dict[str, Callable[[dict[str, Any], frozenset[str], Exchange], None]] = {
     "DEV-CAP-001": check_state_contradictions,
     "DEV-CAP-002": check_supervisor_only,
     "DEV-CAP-003": check_cancel_only_while_monitoring,
+    "DEV-CAP-004": check_mute_only_while_monitoring,
 }
 
 
@@ -107,5 +132,17 @@ def check_monitoring_attributes(device: dict[str, Any], exchange: Exchange) -> N
         "DEV-MON-001",
         "supervisorMonitoringMode and Scope only together with supervisorMonitoringState",
         f"device {device['id']}: " + ", ".join(n for n in MONITORING if n in device),
+        exchange,
+    )
+
+
+def check_no_flat_monitoring(device: dict[str, Any], exchange: Exchange) -> None:
+    """DEV-MON-005 (8.5.2): mode and scope are members of the monitoring object only."""
+    flat = [name for name in FLAT if name in device]
+    expect(
+        not flat,
+        "DEV-MON-005",
+        "no flat supervisorMonitoringMode or supervisorMonitoringScope",
+        f"device {device['id']}: {', '.join(flat)}",
         exchange,
     )

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from conformance.contract import DEFAULT_PROFILE, PROFILES
+
 from .app import ReferenceApp
 from .fixtures import FixtureError
 from .server import credentials, serve
@@ -34,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--csrf", action="store_true", help="require the X-CSRF-TOKEN header on POSTs"
     )
     parser.add_argument("--fixtures", type=Path, help="fixture file (users and devices)")
+    parser.add_argument(
+        "--api-version",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help="the profile to answer in: 8.5.0 (GWS 8.5.0 and 8.5.1) or 8.5.2 (8.5.2 and later)",
+    )
     return parser
 
 
@@ -41,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     options = parser.parse_args(argv)
     try:
-        app = ReferenceApp(options.fixtures, csrf=options.csrf)
+        app = ReferenceApp(options.fixtures, csrf=options.csrf, profile=options.api_version)
         server = serve(app, options.host, options.port)
     except (FixtureError, OSError) as exc:
         parser.error(str(exc))
@@ -50,7 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda signum, frame: stopping.set())
     with server:
-        describe(server.base_url, credentials(options.fixtures), options.csrf)
+        describe(
+            server.base_url,
+            credentials(options.fixtures),
+            options.csrf,
+            f"Devices API reference server (profile {app.profile})",
+        )
         stopping.wait()
     print("stopped", flush=True)
     return 0

@@ -23,7 +23,9 @@ middleware that rewrites responses. The seams, in the order a request meets them
 - rendering: ``render_device(device, viewer, origin, fields)`` built from
   ``device_attributes``, ``capabilities(device, viewer)``, ``user_state(device)`` and
   ``project(attributes, fields)``; ``render_user(user)``; ``device_uri(origin, id)``,
-  ``phone_number_uri``, ``voice_environment_uri``; ``collection(call, devices)``.
+  ``phone_number_uri``, ``voice_environment_uri``, ``voice_service_uri``;
+  ``profile_attributes(device, origin)`` (what the 8.5.0 and 8.5.2 profiles show differently);
+  ``collection(call, devices)``.
 - request parsing: ``json_body(request)``, ``requested_fields(request)``, ``origin(request)``.
 - answers: ``ok(payload)``, ``error(status, code, message)``, ``http_status(code)``,
   ``method_not_allowed(allowed)``, ``unauthorized(message)``.
@@ -53,7 +55,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from conformance.contract import SPEC_PATH
+from conformance.contract import DEFAULT_PROFILE, PROFILES, SPEC_PATHS
 
 from .fixtures import ROLE_ADMIN, ROLE_AGENT, User, load_fixtures
 from .state import (
@@ -62,6 +64,7 @@ from .state import (
     Device,
     Rejected,
     Store,
+    monitored_user_capabilities,
     parse_new_device,
     parse_operation,
 )
@@ -72,10 +75,11 @@ if TYPE_CHECKING:
 
 BASE_PATH = "/api/v2"
 OPENAPI_PATH = f"{BASE_PATH}/openapi.yaml"
-OPENAPI_FILE = SPEC_PATH
+OPENAPI_FILES = dict(SPEC_PATHS)
 DOCS_PATH = f"{BASE_PATH}/docs"
-# Built by `python -m conformance.report.docs`; absent until then.
-DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "build" / "devices.html"
+# Built by `python -m conformance.report.docs`, one page per profile; absent until then.
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "build"
+DOCS_FILES = {"8.5.0": DOCS_DIR / "devices.html", "8.5.2": DOCS_DIR / "devices-8.5.2.html"}
 MAX_BODY_BYTES = 64 * 1024
 REALM = "Genesys Web Services"
 CSRF_HEADER = "X-CSRF-TOKEN"
@@ -86,6 +90,8 @@ NO_PERMISSION = 5
 NOT_FOUND = 6
 INTERNAL_ERROR = 4
 NOT_AUTHENTICATED = 20
+# 8.5.2's "already in use" (vendor page "Return Values" 8.5.2); the reference answers 3, as 8.5.0.
+ALREADY_IN_USE = 19
 
 HTTP_STATUS_BY_CODE = {
     OK: 200,
@@ -96,6 +102,7 @@ HTTP_STATUS_BY_CODE = {
     NO_PERMISSION: 403,
     NOT_FOUND: 404,
     NOT_AUTHENTICATED: 401,
+    ALREADY_IN_USE: 403,
 }
 
 Fields = frozenset[str] | None
@@ -164,16 +171,28 @@ DEVICE_ATTRIBUTE_ORDER = (
     "capabilities",
     "userState",
     "voiceEnvironmentUri",
+    "voiceServiceUri",
+    "type",
     "supervisorMonitoringState",
     "supervisorMonitoringMode",
     "supervisorMonitoringScope",
 )
 
 
-class ReferenceApp:
-    """The Devices API over WSGI, backed by an in-memory ``Store`` loaded from fixtures."""
+# 8.5.2's device type (vendor page "Devices attributes", latest); every fixture device is one.
+DEVICE_TYPE = "ACDPosition"
 
-    def __init__(self, fixtures_path: Path | None = None, *, csrf: bool = False) -> None:
+
+class ReferenceApp:
+    """The Devices API over WSGI, backed by an in-memory ``Store`` loaded from fixtures, in the
+    shape of one profile: 8.5.0 (GWS 8.5.0 and 8.5.1) or 8.5.2 (8.5.2 and later)."""
+
+    def __init__(
+        self, fixtures_path: Path | None = None, *, csrf: bool = False, profile: str | None = None
+    ) -> None:
+        self.profile = profile or DEFAULT_PROFILE
+        if self.profile not in PROFILES:
+            raise ValueError(f"unknown profile {self.profile!r}: one of {', '.join(PROFILES)}")
         self.fixtures = load_fixtures(fixtures_path)
         self.store = Store(self.fixtures)
         self.csrf = csrf
@@ -371,7 +390,7 @@ class ReferenceApp:
 
     def get_openapi(self, request: Request) -> Response:
         try:
-            document = OPENAPI_FILE.read_bytes()
+            document = OPENAPI_FILES[self.profile].read_bytes()
         except OSError:
             raise ApiError(404, NOT_FOUND, "The contract is not available") from None
         return Response(document, status=200, content_type="application/yaml")
@@ -381,7 +400,7 @@ class ReferenceApp:
         if request.method != "GET":
             return self.method_not_allowed(["GET"])
         try:
-            page = DOCS_FILE.read_bytes()
+            page = DOCS_FILES[self.profile].read_bytes()
         except OSError:
             raise ApiError(404, NOT_FOUND, "The documentation is not built") from None
         return Response(page, status=200, content_type="text/html; charset=utf-8")
@@ -494,21 +513,41 @@ class ReferenceApp:
             "e164Number": number.e164,
             "doNotDisturb": "On" if device.do_not_disturb else "Off",
             "capabilities": self.capabilities(device, viewer),
-            "voiceEnvironmentUri": self.voice_environment_uri(origin),
         }
         if device.forward_to is not None:
             attributes["forwardTo"] = device.forward_to
         user_state = self.user_state(device)
         if user_state is not None:
             attributes["userState"] = user_state
-        if device.monitoring is not None:
-            attributes["supervisorMonitoringState"] = device.monitoring.state
-            attributes["supervisorMonitoringMode"] = device.monitoring.mode
-            attributes["supervisorMonitoringScope"] = device.monitoring.scope
+        attributes.update(self.profile_attributes(device, origin))
         return {key: attributes[key] for key in DEVICE_ATTRIBUTE_ORDER if key in attributes}
 
+    def profile_attributes(self, device: Device, origin: str) -> Json:
+        """What the profiles show differently: the voice link, the type and the monitoring
+        (openapi/decisions.md#gws-852-and-later)."""
+        watching = device.monitoring
+        if self.profile == "8.5.0":
+            flat: Json = {"voiceEnvironmentUri": self.voice_environment_uri(origin)}
+            if watching is not None:
+                flat["supervisorMonitoringState"] = watching.state
+                flat["supervisorMonitoringMode"] = watching.mode
+                flat["supervisorMonitoringScope"] = watching.scope
+            return flat
+        found: Json = {"voiceServiceUri": self.voice_service_uri(origin), "type": DEVICE_TYPE}
+        if watching is not None:
+            found["supervisorMonitoringState"] = {
+                "state": watching.state,
+                "mode": watching.mode,
+                "scope": watching.scope,
+                "targetDeviceUri": self.device_uri(origin, watching.target_device_id),
+            }
+        return found
+
     def capabilities(self, device: Device, viewer: User) -> list[str]:
-        return state_capabilities(device, viewer)
+        found = state_capabilities(device, viewer)
+        if self.profile == "8.5.2":
+            found += monitored_user_capabilities(device, viewer)
+        return found
 
     def user_state(self, device: Device) -> Json | None:
         """The owner's agent state; None for an unassigned device."""
@@ -544,6 +583,10 @@ class ReferenceApp:
 
     def voice_environment_uri(self, origin: str) -> str:
         return f"{origin}{BASE_PATH}/voice-environments/{self.fixtures.voice_environment_id}"
+
+    def voice_service_uri(self, origin: str) -> str:
+        """8.5.2's voice link (vendor page "List devices", latest): the same id, as a service."""
+        return f"{origin}{BASE_PATH}/services/{self.fixtures.voice_environment_id}"
 
     # --- answers --------------------------------------------------------------------------------
 

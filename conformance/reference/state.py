@@ -11,7 +11,9 @@ Capability rules (see openapi/decisions.md#capabilities):
 - DoNotDisturbOn while do-not-disturb is Off, DoNotDisturbOff while it is On;
 - ForwardCallsOn while not forwarding, ForwardCallsOff while forwarding;
 - ListenIn, BargeIn and Coach only for a viewer holding ROLE_SUPERVISOR who owns the device,
-  plus CancelSupervisorMonitoring while that device is monitoring.
+  plus CancelSupervisorMonitoring while that device is monitoring;
+- in the 8.5.2 profile, MuteMonitoredUser too while that device is monitoring (the mute itself
+  is a call operation, outside this API: the device never accepts it).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ LISTEN_IN = "ListenIn"
 BARGE_IN = "BargeIn"
 COACH = "Coach"
 CANCEL_MONITORING = "CancelSupervisorMonitoring"
+MUTE_MONITORED_USER = "MuteMonitoredUser"
 MONITORING_OPERATIONS = (LISTEN_IN, BARGE_IN, COACH)
 OPERATIONS = (
     DO_NOT_DISTURB_ON,
@@ -145,6 +148,14 @@ def capabilities(device: Device, viewer: User) -> list[str]:
         if device.monitoring is not None:
             found.append(CANCEL_MONITORING)
     return found
+
+
+def monitored_user_capabilities(device: Device, viewer: User) -> list[str]:
+    """8.5.2: the monitored user may be muted while the supervisor's own device monitors; the
+    reference's monitored users start unmuted, so Unmute is never offered."""
+    if is_supervisor_view(device, viewer) and device.monitoring is not None:
+        return [MUTE_MONITORED_USER]
+    return []
 
 
 def parse_new_device(body: Mapping[str, object]) -> NewDevice:

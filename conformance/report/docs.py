@@ -1,6 +1,6 @@
-"""The contract as one self-contained HTML page, built with Redocly:
+"""Each profile of the contract as one self-contained HTML page, built with Redocly:
 
-    npm ci && python -m conformance.report.docs [-o docs/build/devices.html]
+    npm ci && python -m conformance.report.docs [--api-version 8.5.2 [-o PAGE]]
 
 `redocly build-docs` prerenders every operation into the page but loads Redoc's script from a
 CDN; the page is read offline (CI artifacts, the reference server's `GET /api/v2/docs`), so the
@@ -17,9 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from conformance.contract import ROOT, SPEC_PATH
+from conformance.contract import PROFILES, ROOT, SPEC_PATH, spec_path
 
 DOCS_FILE = ROOT / "docs" / "build" / "devices.html"
+# One page per profile, where the reference server of that profile serves it from.
+DOCS_FILES = {"8.5.0": DOCS_FILE, "8.5.2": ROOT / "docs" / "build" / "devices-8.5.2.html"}
 NODE_MODULES = ROOT / "node_modules"
 REDOCLY = NODE_MODULES / ".bin" / "redocly"
 CDN_SCRIPT = re.compile(
@@ -88,14 +90,21 @@ def build(output: Path = DOCS_FILE, spec: Path = SPEC_PATH) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-o", "--output", type=Path, default=DOCS_FILE, help="default: %(default)s")
+    parser.add_argument("--api-version", choices=PROFILES, help="one profile (default: each)")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="the page of --api-version (default: docs/build/...)"
+    )
     args = parser.parse_args(argv)
+    if args.output and not args.api_version:
+        parser.error("-o needs --api-version: each profile has its own page")
+    profiles = [args.api_version] if args.api_version else list(PROFILES)
     try:
-        written = build(args.output)
+        for profile in profiles:
+            written = build(args.output or DOCS_FILES[profile], spec_path(profile))
+            print(f"docs: {written}")
     except DocsError as error:
         print(f"docs: {error}", file=sys.stderr)
         return 1
-    print(f"docs: {written}")
     return 0
 
 

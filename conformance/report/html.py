@@ -103,6 +103,7 @@ def summary(document: Mapping[str, Any]) -> str:
     target = document["target"]
     facts = [
         ("Target", target.get("base_url")),
+        ("Profile", target.get("api_version")),
         ("Writes", target.get("writes")),
         ("Strict", "yes" if target.get("strict") else "no"),
         ("Contract SHA-256", document.get("spec_sha256")),

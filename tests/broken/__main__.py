@@ -27,7 +27,10 @@ def serve_one(name: str, host: str, port: int) -> None:
         sys.exit(f"no broken server named {name!r}; see --list")
     app = row.build()
     with serve(app, host, port) as server:
-        print(f"Broken server {row.name}: {row.fault} It must fail {', '.join(row.breaks)}.")
+        print(
+            f"Broken server {row.name}: {row.fault} It must fail {', '.join(row.breaks)}"
+            f" under --api-version {row.profile}."
+        )
         describe(server.base_url, credentials(), csrf=bool(getattr(app, "csrf", False)))
         until_stopped()
 

@@ -19,6 +19,7 @@ from .faults import (
     COLLECTIONS,
     DEVICE,
     INTERNAL_ERROR,
+    MONITORING,
     SUCCESS,
     Build,
     answer,
@@ -26,8 +27,10 @@ from .faults import (
     drop_attribute,
     each_device,
     layered,
+    layered_852,
     on_error,
     patched,
+    patched_852,
     posts,
     rewrite_json,
     rewrite_request,
@@ -49,19 +52,24 @@ from .replacements import (
     default_target,
     deny_naming_devices,
     drop_last_uri,
+    flat_mode_too,
     ignore_fields,
+    lower_mode,
     malformed_is_400,
     me_devices_all_for_admin,
     missing_is_500,
     missing_is_forbidden,
     mode_without_state,
+    next_call_by_default,
     next_own_device,
     objects_without_fields,
     refuse_every_post,
     refuse_supervisors,
+    relative_uri,
     set_status,
     stand_in_user,
     swap_code,
+    target_is_own_device,
     text_plain,
     unavailable_is_success,
     unknown_field_named,
@@ -87,6 +95,8 @@ class Broken:
     # breaks again where cases ask what discovery asked (no false alarm from what is missing).
     unfinished: bool = False
     consequences: tuple[str, ...] = ()
+    # The profile the server answers in, and the suite judges by (--api-version).
+    profile: str = "8.5.0"
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -705,16 +715,7 @@ CATALOGUE: tuple[Broken, ...] = (
         "monitoring-default-next-call",
         "Monitoring without a mode records NextCall instead of AllCalls.",
         ("DEV-MON-002",),
-        layered(
-            rewrite_request(
-                lambda b: (
-                    b.setdefault("supervisorMonitoringMode", "NextCall")
-                    if b.get("operationName") in ("ListenIn", "BargeIn", "Coach")
-                    else None
-                ),
-                route(DEVICE, "POST"),
-            )
-        ),
+        layered(rewrite_request(next_call_by_default, route(DEVICE, "POST"))),
     ),
     Broken(
         "cancel-forgotten",
@@ -862,6 +863,75 @@ CATALOGUE: tuple[Broken, ...] = (
         fuzz=True,
     ),
 )
+
+
+# ---------------------------------------------------------------- the 8.5.2 profile
+# The 8.5.2-only rules, and the rules whose form changed (openapi/decisions.md#profiles), broken
+# on the reference server of that profile and judged with --api-version 8.5.2.
+def broken_852(name: str, fault: str, breaks: tuple[str, ...], build: Build) -> Broken:
+    return Broken(name, fault, breaks, build, profile="8.5.2")
+
+
+CATALOGUE_852: tuple[Broken, ...] = (
+    broken_852(
+        "monitoring-object-mode-lower-case-852",
+        "The monitoring object's mode is `allcalls` / `nextcall`.",
+        ("DEV-ATTR-011",),
+        layered_852(rewrite_json(each_device(set_attribute(MONITORING, lower_mode)), ALL_VIEWS)),
+    ),
+    broken_852(
+        "flat-mode-beside-object-852",
+        "A monitoring device shows the flat supervisorMonitoringMode beside the object.",
+        ("DEV-MON-005",),
+        layered_852(rewrite_json(each_device(flat_mode_too), ALL_VIEWS)),
+    ),
+    broken_852(
+        "monitoring-names-own-device-852",
+        "The monitoring object's targetDeviceUri names the supervisor's own device.",
+        ("DEV-MON-006",),
+        layered_852(rewrite_json(each_device(target_is_own_device), ALL_VIEWS)),
+    ),
+    broken_852(
+        "monitoring-object-default-next-call-852",
+        "Monitoring without a mode records NextCall instead of AllCalls, in the object.",
+        ("DEV-MON-006",),
+        layered_852(rewrite_request(next_call_by_default, route(DEVICE, "POST"))),
+    ),
+    broken_852(
+        "mute-offered-to-everyone-852",
+        "MuteMonitoredUser is offered to every viewer, monitoring or not.",
+        ("DEV-CAP-004", "DEV-CAP-002"),
+        patched_852(capabilities=capabilities_plus("MuteMonitoredUser")),
+    ),
+    broken_852(
+        "unmute-while-not-monitoring-852",
+        "UnmuteMonitoredUser is offered to supervisors while not monitoring.",
+        ("DEV-CAP-004",),
+        patched_852(capabilities=capabilities_plus("UnmuteMonitoredUser", when_offered="ListenIn")),
+    ),
+    broken_852(
+        "number-in-use-code-18-852",
+        "A create with a number in use is answered 403 with statusCode 18 (already exists).",
+        ("DEV-HTTP-001",),
+        layered_852(rewrite_json(swap_code(3, 18), route(COLLECTIONS, "POST"))),
+    ),
+    broken_852(
+        "voice-service-uri-relative-852",
+        "voiceServiceUri is a relative path.",
+        ("DEV-ATTR-006",),
+        layered_852(
+            rewrite_json(each_device(set_attribute("voiceServiceUri", relative_uri)), ALL_VIEWS)
+        ),
+    ),
+    broken_852(
+        "type-number-852",
+        "type is a number.",
+        ("DEV-ATTR-010",),
+        layered_852(rewrite_json(each_device(set_attribute("type", lambda t: 7)), ALL_VIEWS)),
+    ),
+)
+
+CATALOGUE = CATALOGUE + CATALOGUE_852
 
 # MUST requirements no broken server can make fail, and why.
 NOT_TESTED: dict[str, str] = {}

@@ -69,7 +69,7 @@ def detect(row: Broken) -> Detection:
     """Serves a fresh app in this process and runs the suite against it in a subprocess."""
     started = time.monotonic()
     with served(row.build()) as url:
-        run = run_suite(url, *suite_args(row))
+        run = run_suite(url, "--api-version", row.profile, *suite_args(row))
     return Detection(
         name=row.name,
         fault=row.fault,

@@ -11,13 +11,15 @@ Two kinds, as in schemathesis's test servers:
   app's). Each takes a ``when`` predicate on the request; ``route`` and ``posts`` build them.
 
 ``layered(*layers)`` stacks middleware on a freshly built app, so every run starts from the
-fixtures.
+fixtures. ``patched_852`` and ``layered_852`` break the reference server of the 8.5.2 profile
+instead.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import io
 import json
 import re
@@ -65,6 +67,16 @@ def patched(**methods: Callable[..., Any]) -> type[ReferenceApp]:
     return type("BrokenApp", (ReferenceApp,), dict(methods))
 
 
+def patched_852(**methods: Callable[..., Any]) -> Build:
+    """Like ``patched``, answering in the 8.5.2 profile."""
+    return functools.partial(patched(**methods), profile="8.5.2")
+
+
+def reference_852() -> App:
+    """The reference server in the 8.5.2 profile: the base of that profile's broken servers."""
+    return ReferenceApp(profile="8.5.2")
+
+
 def layered(*layers: Layer, base: Build = ReferenceApp) -> Build:
     """A build that wraps a fresh ``base()`` in the layers, innermost first."""
 
@@ -75,6 +87,11 @@ def layered(*layers: Layer, base: Build = ReferenceApp) -> Build:
         return app
 
     return build
+
+
+def layered_852(*layers: Layer) -> Build:
+    """Like ``layered``, on the reference server of the 8.5.2 profile."""
+    return layered(*layers, base=reference_852)
 
 
 # --- predicates ----------------------------------------------------------------------------------
@@ -109,6 +126,7 @@ def as_identity(identity: str, when: Predicate) -> Predicate:
 
 _ABSENT = object()
 DEVICE = r"/me/devices/[^/]+"
+MONITORING = "supervisorMonitoringState"
 COLLECTIONS = r"/devices|/me/devices|/users/[^/]+/devices"
 
 

@@ -124,6 +124,36 @@ def mode_without_state(device: Json) -> None:
         device["supervisorMonitoringMode"] = "AllCalls"
 
 
+def next_call_by_default(body: Json) -> None:
+    """A monitoring operation without a mode records NextCall instead of AllCalls."""
+    if body.get("operationName") in ("ListenIn", "BargeIn", "Coach"):
+        body.setdefault("supervisorMonitoringMode", "NextCall")
+
+
+def lower_mode(monitoring: Any) -> Any:
+    """8.5.2's monitoring object with its mode in lower case."""
+    return {**monitoring, "mode": str(monitoring.get("mode")).lower()}
+
+
+def flat_mode_too(device: Json) -> None:
+    """8.5.2's monitoring object, and the 8.5.0 flat mode beside it."""
+    shown = device.get("supervisorMonitoringState")
+    if isinstance(shown, dict):
+        device["supervisorMonitoringMode"] = shown.get("mode")
+
+
+def target_is_own_device(device: Json) -> None:
+    """The monitoring object names the device that monitors instead of the monitored one."""
+    shown = device.get("supervisorMonitoringState")
+    if isinstance(shown, dict) and "targetDeviceUri" in shown:
+        head = str(shown["targetDeviceUri"]).rsplit("/", 1)[0]
+        shown["targetDeviceUri"] = f"{head}/{device['id']}"
+
+
+def relative_uri(uri: Any) -> Any:
+    return "/" + str(uri).split("/", 3)[-1]
+
+
 def unknown_operation(seen: Seen) -> bool:
     body = seen.body if isinstance(seen.body, dict) else {}
     known = ("DoNotDisturbOn", "DoNotDisturbOff", "ForwardCallsOn", "ForwardCallsOff")

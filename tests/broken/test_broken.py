@@ -17,16 +17,25 @@ from typing import Any
 
 import pytest
 
-from conformance.contract import catalogue
+from conformance.contract import every_requirement
 from conformance.reference import ReferenceApp
 
 from .catalogue import CATALOGUE, NOT_TESTED, Broken
 from .detection import Detection, detect, write_reports
+from .faults import reference_852
 
 # Each run is a pytest subprocess plus an app served from this process: on the 2-core CI
 # machine three at a time keep both cores busy while one run starts up.
 WORKERS = int(os.environ.get("BROKEN_SERVER_WORKERS", "3"))
 UNBROKEN = Broken("reference", "None: the reference server as it is.", (), ReferenceApp, fuzz=True)
+UNBROKEN_852 = Broken(
+    "reference-852",
+    "None: the reference server in the 8.5.2 profile, judged with --api-version 8.5.2.",
+    (),
+    reference_852,
+    fuzz=True,
+    profile="8.5.2",
+)
 
 
 def params() -> list[Any]:
@@ -81,14 +90,16 @@ def by_cost(row: Broken) -> bool:
 
 
 def catalogue_order(found: Detection) -> int:
-    names = [UNBROKEN.name, *(row.name for row in CATALOGUE)]
+    names = [UNBROKEN.name, UNBROKEN_852.name, *(row.name for row in CATALOGUE)]
     return names.index(found.name)
 
 
 def selected_rows(request: pytest.FixtureRequest) -> list[Broken]:
     """The rows whose items this session runs, the unbroken server first."""
     items = request.session.items
-    rows = [UNBROKEN] if any(i.name == "test_the_reference_server_passes" for i in items) else []
+    unbroken = {"test_the_reference_server_passes": UNBROKEN}
+    unbroken["test_the_852_reference_server_passes"] = UNBROKEN_852
+    rows = [row for name, row in unbroken.items() if any(i.name == name for i in items)]
     for item in items:
         callspec = getattr(item, "callspec", None)
         if (
@@ -131,11 +142,19 @@ def test_the_reference_server_passes(runs: Runs) -> None:
     assert found.returncode == 0, found.output
 
 
+def test_the_852_reference_server_passes(runs: Runs) -> None:
+    """Runs the suite with --api-version 8.5.2, fuzzing included, against the unbroken server
+    of that profile; nothing fails."""
+    found = runs.result(UNBROKEN_852)
+    assert found.failed == (), found.output
+    assert found.returncode == 0, found.output
+
+
 def test_every_must_and_should_has_a_broken_server() -> None:
     """Each MUST and SHOULD of the catalogue is broken by a server or says why none can break
     it."""
     broken = {req_id for row in CATALOGUE for req_id in row.breaks}
-    checked = {req.id for req in catalogue().values() if req.level in {"MUST", "SHOULD"}}
+    checked = {r.id for r in every_requirement().values() if r.level in {"MUST", "SHOULD"}}
     assert sorted(checked - broken - set(NOT_TESTED)) == []
 
 
@@ -143,6 +162,6 @@ def test_rows_name_known_requirements_once() -> None:
     """Broken servers have unique names and name requirements of the catalogue."""
     names = [row.name for row in CATALOGUE]
     assert len(names) == len(set(names))
-    known = set(catalogue())
+    known = set(every_requirement())
     assert sorted({i for row in CATALOGUE for i in row.breaks} - known) == []
     assert sorted(set(NOT_TESTED) - known) == []

@@ -44,7 +44,8 @@ from .lint import (
 COVERAGE_PATH = ROOT / "openapi" / "coverage.md"
 WRITE_LEVELS = ("none", "reversible", "all")
 # The variant that makes no choice: the reference server itself, run as a control.
-CONTROL_VARIANT = "reference"
+# The reference server of each profile, unchanged.
+CONTROL_VARIANTS = ("reference", "reference-852")
 VARIANTS_LINE = re.compile(r"^\*\*Variants:\*\*(.*)$")
 NAME_IN_BACKTICKS = re.compile(r"`([^`]+)`")
 OUTSIDE_SETTINGS = ("PYTEST_ADDOPTS", "PYTEST_BASE_URL")
@@ -90,9 +91,15 @@ class _Collector:
 
     def __init__(self) -> None:
         self.cases: list[Case] = []
+        self.deselected: list[pytest.Item] = []
+
+    def pytest_deselected(self, items: Sequence[pytest.Item]) -> None:
+        # The cases of the other profile's requirements: collected, then left out of the run.
+        self.deselected += items
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        for item in session.items:
+        every = [*session.items, *self.deselected]
+        for item in every:
             requirement = item.get_closest_marker("requirement")
             writes = item.get_closest_marker("writes")
             self.cases.append(
@@ -219,6 +226,8 @@ def requirement_section(row: Row) -> list[str]:
         "",
         f"- **source:** {linked_source(str(entry.get('source', '')))}",
     ]
+    if entry.get("profiles"):
+        lines.append(f"- **profiles:** {', '.join(entry['profiles'])} only")
     if row.cases:
         lines.append(
             f"- **cases:** {len(row.cases)} (by --writes level: {writes_summary(row.cases)})"
@@ -241,11 +250,12 @@ INTRODUCTION = """\
 
 Every requirement of [`requirements.yaml`](requirements.yaml), followed from its source to the
 conformance cases that check it (`pytest conformance --collect-only`, by their `requirement`
-marker), the --writes level each case needs (its `writes` marker; `none` when it has none), the
-broken servers of `tests/broken/catalogue.py` whose `breaks` name it, and the correct variants of
-`tests/variants/table.py` that exercise its freedom. A variant names no requirement itself: it is
-listed under a requirement when the **Variants** line of a section of
-[`decisions.md`](decisions.md) names it and the requirement's source cites that section.
+marker, the cases of every profile), the --writes level each case needs (its `writes` marker;
+`none` when it has none), the broken servers of `tests/broken/catalogue.py` whose `breaks` name
+it, and the correct variants of `tests/variants/table.py` that exercise its freedom. A variant
+names no requirement itself: it is listed under a requirement when the **Variants** line of a
+section of [`decisions.md`](decisions.md) names it and the requirement's source cites that
+section.
 """
 
 
@@ -279,7 +289,7 @@ def rows(sources: Sources) -> list[Row]:
 def totals(sources: Sources, table: list[Row]) -> list[str]:
     levels = Counter(str(row.entry.get("level")) for row in table)
     tied = {name for row in table for name in row.variants}
-    untied = [name for name in sources.variants if name not in tied and name != CONTROL_VARIANT]
+    untied = [n for n in sources.variants if n not in tied and n not in CONTROL_VARIANTS]
     by_level = ", ".join(f"{levels[level]} {level}" for level in LEVELS if levels[level])
     unmarked = [case.nodeid for case in sources.cases if not case.requirement]
     return [
@@ -290,8 +300,8 @@ def totals(sources: Sources, table: list[Row]) -> list[str]:
         f"- Requirements no broken server breaks: {code(r.id for r in table if not r.broken)}.",
         f"- Cases without a requirement: {code(unmarked)}.",
         f"- Variants tied to no requirement (their decision is about how the suite reaches a"
-        f" target, or no requirement cites it): {code(untied)}; `{CONTROL_VARIANT}` is the"
-        " control.",
+        f" target, or no requirement cites it): {code(untied)}; {code(CONTROL_VARIANTS)} are the"
+        " controls.",
         "",
     ]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from .lint import CATALOGUE_PATH, DECISIONS_PATH, SPEC_PATH, Document, load_yaml
+from .lint import CATALOGUE_PATH, DECISIONS_PATH, SPEC_PATHS, Document, load_yaml
 
 
 @cache
-def spec() -> Document:
-    """The contract. Shared: tests that change it work on a deep copy."""
-    return load_yaml(SPEC_PATH)
+def spec(profile: str = "8.5.0") -> Document:
+    """The contract of one profile. Shared: tests that change it work on a deep copy."""
+    return load_yaml(SPEC_PATHS[profile])
 
 
 @cache

@@ -23,6 +23,9 @@ Document = dict[str, Any]
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "openapi" / "devices.yaml"
+# Each profile's document (openapi/decisions.md#profiles); the 8.5.2 one is generated.
+SPEC_PATHS = {"8.5.0": SPEC_PATH, "8.5.2": ROOT / "openapi" / "devices-8.5.2.yaml"}
+PROFILES = tuple(SPEC_PATHS)
 CATALOGUE_PATH = ROOT / "openapi" / "requirements.yaml"
 DECISIONS_PATH = ROOT / "openapi" / "decisions.md"
 
@@ -35,7 +38,7 @@ ACCESS_OBJECTS = ("device", "user")
 LEVELS = ("MUST", "SHOULD", "MAY")
 # The members a catalogue row may have; the --writes level of a requirement is not one of them:
 # its cases' `writes` markers say it, and openapi/coverage.md shows it.
-ENTRY_KEYS = ("id", "level", "text", "source", "operations", "not_tested", "withdrawn")
+ENTRY_KEYS = ("id", "level", "text", "source", "operations", "profiles", "not_tested", "withdrawn")
 REQUIREMENT_ID = re.compile(r"^DEV-([A-Z]+)-[0-9]{3}$")
 PERMISSION_ID = re.compile(r"^DEV-PERM-[0-9]{3}$")
 # A full stop, question or exclamation mark followed by a capital starts a second sentence.
@@ -391,6 +394,36 @@ def requirements(catalogue: Document) -> list[Document]:
     return [entry for entry in catalogue.get("requirements") or [] if isinstance(entry, dict)]
 
 
+def profile_of(spec: Document) -> str:
+    """The profile a contract document describes: its `info.x-profile`."""
+    return str((spec.get("info") or {}).get("x-profile", ""))
+
+
+def applicable(catalogue: Document, spec: Document) -> list[Document]:
+    """The requirements of the catalogue that apply to the profile `spec` describes (a row
+    without `profiles` applies to every profile)."""
+    profile = profile_of(spec)
+    return [e for e in requirements(catalogue) if profile in (e.get("profiles") or PROFILES)]
+
+
+def lint_spec_names_its_profile(spec: Document) -> list[str]:
+    """The contract names the profile it describes in `info.x-profile`, one of the profiles."""
+    profile = profile_of(spec)
+    return [] if profile in PROFILES else [f"info.x-profile {profile!r} is not one of {PROFILES}"]
+
+
+def lint_profiles_are_known(catalogue: Document) -> list[str]:
+    """A requirement's `profiles`, when given, is a non-empty list of known profiles."""
+    problems = []
+    for entry in requirements(catalogue):
+        if "profiles" not in entry:
+            continue
+        listed = entry["profiles"]
+        if not isinstance(listed, list) or not listed or not set(listed) <= set(PROFILES):
+            problems.append(f"{entry.get('id')}: profiles {listed!r} are not among {PROFILES}")
+    return problems
+
+
 def lint_ids_are_well_formed(catalogue: Document) -> list[str]:
     """Every ID matches `DEV-AREA-NNN` and its area is one of the catalogue's `areas`."""
     areas = catalogue.get("areas") or {}
@@ -535,10 +568,10 @@ def spec_requirement_ids(spec: Document) -> Iterator[tuple[str, str]]:
 
 
 def lint_spec_ids_are_catalogued(spec: Document, catalogue: Document) -> list[str]:
-    """Every requirement ID the contract uses is in the catalogue."""
-    known = {entry.get("id") for entry in requirements(catalogue)}
+    """Every requirement ID the contract uses is a row of the catalogue for its profile."""
+    known = {entry.get("id") for entry in applicable(catalogue, spec)}
     return [
-        f"{where}: {requirement} is not in the catalogue"
+        f"{where}: {requirement} is not in the catalogue for profile {profile_of(spec)}"
         for where, requirement in spec_requirement_ids(spec)
         if requirement not in known
     ]
@@ -557,7 +590,7 @@ def lint_catalogued_operations_carry_ids(spec: Document, catalogue: Document) ->
         op.get("operationId"): set(op.get("x-requirements") or []) for _, op in operations(spec)
     }
     problems = []
-    for entry in requirements(catalogue):
+    for entry in applicable(catalogue, spec):
         for name in sorted(catalogued_operations(entry, spec)):
             if name in carried and entry.get("id") not in carried[name]:
                 problems.append(f"{entry.get('id')} names {name}, whose x-requirements lack it")
@@ -569,7 +602,7 @@ def lint_operations_carry_only_their_ids(spec: Document, catalogue: Document) ->
     ("*" names every operation): the catalogue's `operations` and the contract say the same."""
     applies = {
         str(entry.get("id")): catalogued_operations(entry, spec)
-        for entry in requirements(catalogue)
+        for entry in applicable(catalogue, spec)
     }
     problems = []
     for label, op in operations(spec):
@@ -583,10 +616,11 @@ def lint_operations_carry_only_their_ids(spec: Document, catalogue: Document) ->
 
 
 def lint_catalogue_ids_are_used(spec: Document, catalogue: Document) -> list[str]:
-    """Every requirement in the catalogue, unless withdrawn, is used somewhere in the contract."""
+    """Every requirement of the catalogue for the contract's profile, unless withdrawn, is used
+    somewhere in the contract."""
     used = {requirement for _, requirement in spec_requirement_ids(spec)}
     return [
         f"{entry.get('id')} is not used in the contract"
-        for entry in requirements(catalogue)
+        for entry in applicable(catalogue, spec)
         if entry.get("id") not in used and "withdrawn" not in entry
     ]

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from . import lint
 from .documents import catalogue, decisions, spec
+
+
+@pytest.fixture(params=lint.PROFILES)
+def profile(request: pytest.FixtureRequest) -> str:
+    """Each rule holds for the document of every profile."""
+    return str(request.param)
 
 
 def test_every_id_is_well_formed_and_in_a_known_area() -> None:
@@ -31,8 +39,8 @@ def test_every_requirement_names_its_source() -> None:
     assert not problems, problems
 
 
-def test_every_listed_operation_exists_in_the_contract() -> None:
-    problems = lint.lint_operations_exist(catalogue(), spec())
+def test_every_listed_operation_exists_in_the_contract(profile: str) -> None:
+    problems = lint.lint_operations_exist(catalogue(), spec(profile))
     assert not problems, problems
 
 
@@ -46,26 +54,26 @@ def test_every_decision_is_cited_by_its_section() -> None:
     assert not problems, problems
 
 
-def test_every_decision_link_names_a_section() -> None:
-    problems = lint.lint_decision_links_resolve(spec(), catalogue(), decisions())
+def test_every_decision_link_names_a_section(profile: str) -> None:
+    problems = lint.lint_decision_links_resolve(spec(profile), catalogue(), decisions())
     assert not problems, problems
 
 
-def test_every_id_the_contract_uses_is_catalogued() -> None:
-    problems = lint.lint_spec_ids_are_catalogued(spec(), catalogue())
+def test_every_id_the_contract_uses_is_catalogued(profile: str) -> None:
+    problems = lint.lint_spec_ids_are_catalogued(spec(profile), catalogue())
     assert not problems, problems
 
 
-def test_every_operation_a_requirement_names_carries_it() -> None:
-    problems = lint.lint_catalogued_operations_carry_ids(spec(), catalogue())
+def test_every_operation_a_requirement_names_carries_it(profile: str) -> None:
+    problems = lint.lint_catalogued_operations_carry_ids(spec(profile), catalogue())
     assert not problems, problems
 
 
-def test_every_id_an_operation_carries_names_that_operation() -> None:
-    problems = lint.lint_operations_carry_only_their_ids(spec(), catalogue())
+def test_every_id_an_operation_carries_names_that_operation(profile: str) -> None:
+    problems = lint.lint_operations_carry_only_their_ids(spec(profile), catalogue())
     assert not problems, problems
 
 
-def test_every_catalogued_id_is_used_in_the_contract() -> None:
-    problems = lint.lint_catalogue_ids_are_used(spec(), catalogue())
+def test_every_catalogued_id_is_used_in_the_contract(profile: str) -> None:
+    problems = lint.lint_catalogue_ids_are_used(spec(profile), catalogue())
     assert not problems, problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from openapi_core import OpenAPI
 from openapi_spec_validator import validate
@@ -15,73 +16,79 @@ from .documents import spec
 OPERATION_COUNT = 10
 
 
-def test_every_operation_is_described() -> None:
+@pytest.fixture(params=lint.PROFILES)
+def profile(request: pytest.FixtureRequest) -> str:
+    """Each rule holds for the document of every profile."""
+    return str(request.param)
+
+
+def test_every_operation_is_described(profile: str) -> None:
     """Every operation has a unique operationId, a summary and a description."""
-    problems = lint.lint_operations_are_described(spec())
+    problems = lint.lint_operations_are_described(spec(profile))
     assert not problems, problems
 
 
-def test_every_operation_has_a_declared_tag() -> None:
-    problems = lint.lint_operations_are_tagged(spec())
+def test_every_operation_has_a_declared_tag(profile: str) -> None:
+    problems = lint.lint_operations_are_tagged(spec(profile))
     assert not problems, problems
 
 
-def test_every_operation_lists_its_requirements() -> None:
-    problems = lint.lint_operations_list_requirements(spec())
+def test_every_operation_lists_its_requirements(profile: str) -> None:
+    problems = lint.lint_operations_list_requirements(spec(profile))
     assert not problems, problems
 
 
-def test_every_operation_names_its_policy() -> None:
-    problems = lint.lint_operations_name_their_policy(spec())
+def test_every_operation_names_its_policy(profile: str) -> None:
+    problems = lint.lint_operations_name_their_policy(spec(profile))
     assert not problems, problems
 
 
-def test_every_policy_requirement_is_among_the_operations_requirements() -> None:
-    problems = lint.lint_policy_requirement_is_listed(spec())
+def test_every_policy_requirement_is_among_the_operations_requirements(profile: str) -> None:
+    problems = lint.lint_policy_requirement_is_listed(spec(profile))
     assert not problems, problems
 
 
-def test_every_denial_a_policy_implies_is_documented() -> None:
-    problems = lint.lint_denials_are_documented(spec())
+def test_every_denial_a_policy_implies_is_documented(profile: str) -> None:
+    problems = lint.lint_denials_are_documented(spec(profile))
     assert not problems, problems
 
 
-def test_every_operation_documents_its_error_responses() -> None:
+def test_every_operation_documents_its_error_responses(profile: str) -> None:
     """401 everywhere, 404 with path parameters, 400 with a request body."""
-    problems = lint.lint_errors_are_documented(spec())
+    problems = lint.lint_errors_are_documented(spec(profile))
     assert not problems, problems
 
 
-def test_every_device_attribute_carries_a_requirement() -> None:
-    problems = lint.lint_device_properties_carry_requirement(spec())
+def test_every_device_attribute_carries_a_requirement(profile: str) -> None:
+    problems = lint.lint_device_properties_carry_requirement(spec(profile))
     assert not problems, problems
 
 
-def test_every_example_validates_against_its_schema() -> None:
-    problems = lint.lint_examples_validate(spec())
+def test_every_example_validates_against_its_schema(profile: str) -> None:
+    problems = lint.lint_examples_validate(spec(profile))
     assert not problems, problems
 
 
-def test_the_contract_has_no_openapi_30_isms() -> None:
-    problems = lint.lint_no_openapi30_isms(spec())
+def test_the_contract_has_no_openapi_30_isms(profile: str) -> None:
+    problems = lint.lint_no_openapi30_isms(spec(profile))
     assert not problems, problems
 
 
-def test_servers_are_relative() -> None:
-    problems = lint.lint_servers_are_relative(spec())
+def test_servers_are_relative(profile: str) -> None:
+    problems = lint.lint_servers_are_relative(spec(profile))
     assert not problems, problems
 
 
-def test_the_contract_is_a_valid_openapi_31_document() -> None:
-    validate(spec())
+def test_the_contract_is_a_valid_openapi_31_document(profile: str) -> None:
+    validate(spec(profile))
 
 
-def test_openapi_core_loads_the_contract() -> None:
-    OpenAPI.from_file_path(str(lint.SPEC_PATH))
+def test_openapi_core_loads_the_contract(profile: str) -> None:
+    OpenAPI.from_file_path(str(lint.SPEC_PATHS[profile]))
 
 
-def test_schemathesis_sees_every_operation() -> None:
-    schema = schemathesis.openapi.from_path(lint.SPEC_PATH)
+def test_schemathesis_sees_every_operation(profile: str) -> None:
+    schema = schemathesis.openapi.from_path(lint.SPEC_PATHS[profile])
     results = list(schema.get_all_operations())
     errors = [result.err() for result in results if isinstance(result, Err)]
     labels = [result.ok().label for result in results if isinstance(result, Ok)]

@@ -387,7 +387,20 @@ PROOFS: list[tuple[str, Mutation, Lint]] = [
         lint.lint_servers_are_relative,
     ),
     ("no server", put("servers", value=[]), lint.lint_servers_are_relative),
+    ("no profile", drop("info", "x-profile"), lint.lint_spec_names_its_profile),
+    ("unknown profile", put("info", "x-profile", value="8.6.0"), lint.lint_spec_names_its_profile),
     # the catalogue
+    (
+        "unknown profile of a row",
+        amend("DEV-ME-001", profiles=["8.6"]),
+        lint.lint_profiles_are_known,
+    ),
+    ("empty profiles of a row", amend("DEV-ME-001", profiles=[]), lint.lint_profiles_are_known),
+    (
+        "a row of another profile carried by the contract",
+        amend("DEV-ME-001", profiles=["8.5.2"]),
+        lint.lint_spec_ids_are_catalogued,
+    ),
     ("malformed ID", amend("DEV-ME-001", id="DEV-ME-01"), lint.lint_ids_are_well_formed),
     (
         "ID in an unknown area",

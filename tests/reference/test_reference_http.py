@@ -421,7 +421,7 @@ def test_contract_is_served_without_credentials(
     """GET /openapi.yaml needs no credentials and serves the contract file as YAML."""
     contract = tmp_path / "devices.yaml"
     contract.write_text("openapi: 3.1.0\n", encoding="utf-8")
-    monkeypatch.setattr(app_module, "OPENAPI_FILE", contract)
+    monkeypatch.setitem(app_module.OPENAPI_FILES, "8.5.0", contract)
     response = client.get("/api/v2/openapi.yaml")
     assert response.status_code == 200
     assert response.mimetype == "application/yaml"
@@ -432,7 +432,7 @@ def test_missing_contract_gets_404(
     client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the contract file, /openapi.yaml is a 404 envelope."""
-    monkeypatch.setattr(app_module, "OPENAPI_FILE", tmp_path / "absent.yaml")
+    monkeypatch.setitem(app_module.OPENAPI_FILES, "8.5.0", tmp_path / "absent.yaml")
     assert_error(client.get("/api/v2/openapi.yaml"), 404, 6)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from conformance.contract import operations
 from conformance.reference import ReferenceApp
-from conformance.reference.app import DOCS_FILE
+from conformance.reference.app import DOCS_FILES
 from conformance.target import IDENTITIES
 from tests.harness import served
 from tests.reports.conftest import Run
@@ -56,7 +56,8 @@ def test_the_report_renders_its_summary_and_matrix(faulty_run: Run, tmp_path: Pa
 
 @needs_chromium
 @pytest.mark.skipif(
-    not DOCS_FILE.exists(), reason="docs not built: npm ci && python -m conformance.report.docs"
+    not DOCS_FILES["8.5.0"].exists(),
+    reason="docs not built: npm ci && python -m conformance.report.docs",
 )
 def test_the_served_docs_list_every_operation(tmp_path: Path) -> None:
     with served(ReferenceApp()) as base_url:

@@ -45,7 +45,7 @@ def test_the_reference_server_serves_the_built_page(
 ) -> None:
     built = tmp_path / "devices.html"
     built.write_text("<html>docs</html>", encoding="utf-8")
-    monkeypatch.setattr(app_module, "DOCS_FILE", built)
+    monkeypatch.setitem(app_module.DOCS_FILES, "8.5.0", built)
     response = Client(ReferenceApp()).get("/api/v2/docs")
     assert response.status_code == 200
     assert response.mimetype == "text/html"
@@ -55,7 +55,7 @@ def test_the_reference_server_serves_the_built_page(
 def test_without_a_built_page_the_answer_is_a_404_envelope(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "DOCS_FILE", tmp_path / "absent.html")
+    monkeypatch.setitem(app_module.DOCS_FILES, "8.5.0", tmp_path / "absent.html")
     response = Client(ReferenceApp()).get("/api/v2/docs")
     assert response.status_code == 404
     assert json.loads(response.get_data())["statusCode"] == 6

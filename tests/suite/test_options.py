@@ -22,6 +22,7 @@ from tests.harness import ROOT, Received, Recorder, run_suite, served, suite_env
         ("--fuzz-examples", "0", "must be above 0, not 0"),
         ("--fuzz-examples", "2.5", "not a whole number: '2.5'"),
         ("--ca-bundle", "no-such-ca.pem", "no readable file at 'no-such-ca.pem'"),
+        ("--api-version", "8.6.0", "invalid choice: '8.6.0'"),
     ],
 )
 def test_a_value_that_cannot_work_is_a_usage_error(option: str, value: str, reason: str) -> None:

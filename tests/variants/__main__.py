@@ -22,7 +22,11 @@ def serve_one(name: str, host: str, port: int) -> None:
     if name not in BY_NAME:
         sys.exit(f"no variant named {name!r}; see --list")
     with running(BY_NAME[name], host, port) as served:
-        print(f"Correct variant {name}: {BY_NAME[name].choice}. The suite must pass it.")
+        variant = BY_NAME[name]
+        print(
+            f"Correct variant {name}: {variant.choice}. The suite must pass it under "
+            f"--api-version {variant.profile}."
+        )
         describe(served.base_url, served.logins, csrf=False, heading="Devices API")
         until_stopped()
 

@@ -13,6 +13,7 @@ import phonenumbers
 from werkzeug.wrappers import Request, Response
 
 from conformance.reference.app import (
+    ALREADY_IN_USE,
     DEVICE_ATTRIBUTE_ORDER,
     NOT_FOUND,
     ApiError,
@@ -326,3 +327,33 @@ def json_with_charset(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
         else (name, value)
         for name, value in headers
     ]
+
+
+class VoiceEnvironmentLink852(ReferenceApp):
+    """The 8.5.2 profile with the 8.5.0 voice link, as the latest notification samples show it
+    (openapi/decisions.md#gws-852-and-later: `voiceServiceUri` or `voiceEnvironmentUri`)."""
+
+    def __init__(self) -> None:
+        super().__init__(profile="8.5.2")
+
+    def profile_attributes(self, device: Device, origin: str) -> Json:
+        attributes = super().profile_attributes(device, origin)
+        del attributes["voiceServiceUri"]
+        attributes["voiceEnvironmentUri"] = self.voice_environment_uri(origin)
+        return attributes
+
+
+class NumberInUseIs19(ReferenceApp):
+    """The 8.5.2 profile saying "already in use" with its own code
+    (openapi/decisions.md#gws-852-and-later: 403 with statusCode 3 or 19)."""
+
+    def __init__(self) -> None:
+        super().__init__(profile="8.5.2")
+
+    def new_device(self, call: Call, owner: User | None) -> Device:
+        try:
+            return super().new_device(call, owner)
+        except Rejected as refused:
+            if refused.code != FORBIDDEN:
+                raise
+            raise ApiError(403, ALREADY_IN_USE, refused.message) from None

@@ -38,6 +38,8 @@ class Variant:
     name: str
     choice: str
     build: Callable[[], Deployment]
+    # The profile the variant answers in, and the suite judges by (--api-version).
+    profile: str = "8.5.0"
 
 
 def plain(app: Callable[[], WSGIApplication]) -> Callable[[], Deployment]:
@@ -101,6 +103,13 @@ VARIANTS = [
     Variant("other-fixtures",
             "other users, ids, passwords, countries and numbers; more devices",
             other_fixtures),
+    # The 8.5.2 profile's freedoms (openapi/decisions.md#gws-852-and-later).
+    Variant("reference-852", "the reference server in the 8.5.2 profile, as a control",
+            plain(lambda: ReferenceApp(profile="8.5.2")), profile="8.5.2"),
+    Variant("voice-environment-link-852", "8.5.2 with `voiceEnvironmentUri`, not voiceServiceUri",
+            plain(pieces.VoiceEnvironmentLink852), profile="8.5.2"),
+    Variant("number-in-use-19-852", "8.5.2: a number in use is 403 with statusCode 19, not 3",
+            plain(pieces.NumberInUseIs19), profile="8.5.2"),
 ]
 # fmt: on
 

@@ -89,6 +89,16 @@ PROBES = {
     "other-fixtures": Probe(
         "agent", "GET", "/me", lambda r, b: b["user"]["userName"] == "kenji.tanaka"
     ),
+    "reference-852": Probe("agent", "GET", ALL, first_device(lambda d: "voiceServiceUri" in d)),
+    "voice-environment-link-852": Probe(
+        "agent",
+        "GET",
+        ALL,
+        first_device(lambda d: "voiceEnvironmentUri" in d and "voiceServiceUri" not in d),
+    ),
+    "number-in-use-19-852": Probe(
+        "admin", "POST", "/devices", status(403, 19), {"phoneNumber": "+16509870000"}
+    ),
 }
 
 

@@ -48,7 +48,13 @@ class Verdict:
 def judge(variant: Variant) -> Verdict:
     started = time.monotonic()
     with running(variant) as served:
-        run = run_suite(served.base_url, *FUZZ_BUDGET, env=served.environment())
+        run = run_suite(
+            served.base_url,
+            "--api-version",
+            variant.profile,
+            *FUZZ_BUDGET,
+            env=served.environment(),
+        )
     return Verdict(variant, run, time.monotonic() - started)
 
 
