@@ -14,6 +14,9 @@ from tests.harness import ROOT
 from tests.hostile import late, targets
 from tests.variants.table import VARIANTS
 
+# Generous: an answer or an exit this late on a busy 2-core machine is still not a hang.
+LOADED_MACHINE = 60
+
 COMMANDS = {
     "tests.broken": [r.name for r in CATALOGUE],
     "tests.variants": [v.name for v in VARIANTS],
@@ -68,7 +71,8 @@ def test_a_server_answers_until_stopped(module: str, name: str) -> None:
             line = process.stdout.readline()
             assert line, process.stderr.read() if process.stderr else "no output"
         base_url = line[line.index("http://") :].split()[0]
-        assert requests.get(f"{base_url}/openapi.yaml", timeout=5).status_code == 200
+        answer = requests.get(f"{base_url}/openapi.yaml", timeout=LOADED_MACHINE)
+        assert answer.status_code == 200
     finally:
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=LOADED_MACHINE) == 0
