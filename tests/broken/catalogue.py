@@ -617,6 +617,17 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-ATTR-010",),
         layered(rewrite_json(each_device(set_attribute("vendor", lambda v: None)), ALL_VIEWS)),
     ),
+    Broken(
+        "phone-number-uri-shared",
+        "Every device's phoneNumberUri names the same phone number.",
+        ("DEV-ATTR-011",),
+        layered(
+            rewrite_json(
+                each_device(set_attribute("phoneNumberUri", lambda v: f"{v.rpartition('/')[0]}/1")),
+                ALL_VIEWS,
+            )
+        ),
+    ),
     # ---------------------------------------------------------------- numbers
     Broken(
         "country-always-us",
