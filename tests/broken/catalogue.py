@@ -65,6 +65,7 @@ from .replacements import (
     unavailable_is_success,
     unknown_field_named,
     unknown_operation,
+    unreadable_body_crashes,
     user_field,
     with_csrf,
     with_key,
@@ -381,6 +382,12 @@ CATALOGUE: tuple[Broken, ...] = (
         "An unknown user id on /users/{userId}/devices lists no devices instead of 404.",
         ("DEV-HTTP-004",),
         patched(find_user=stand_in_user),
+    ),
+    Broken(
+        "unreadable-body-crashes",
+        "A body sent in chunks whose framing is broken is answered 500: the read error escapes.",
+        ("DEV-HTTP-005",),
+        patched(json_body=unreadable_body_crashes),
     ),
     Broken(
         "invalid-network-ignored",
@@ -778,6 +785,20 @@ CATALOGUE: tuple[Broken, ...] = (
         "A create without phoneNumber answers statusCode 2, not 1.",
         ("DEV-CRT-001",),
         layered(rewrite_json(swap_code(1, 2), route(COLLECTIONS, "POST"))),
+    ),
+    Broken(
+        "create-ignores-model",
+        "A create ignores the `model` sent: the device shows the default, CloudDevice.",
+        ("DEV-CRT-002",),
+        layered(rewrite_request(lambda b: b.pop("model", None), route(COLLECTIONS, "POST"))),
+    ),
+    Broken(
+        "create-ignores-network",
+        "A create ignores the `telephonyNetwork` sent: the device is Private.",
+        ("DEV-CRT-002",),
+        layered(
+            rewrite_request(lambda b: b.pop("telephonyNetwork", None), route(COLLECTIONS, "POST"))
+        ),
     ),
     Broken(
         "create-answers-relative-uri",

@@ -3,8 +3,11 @@ would not read well. Each plants one fault; the row that uses it says which."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from typing import Any
+
+from werkzeug.wrappers import Request
 
 from conformance.reference import ReferenceApp
 from conformance.reference.app import DEVICE_ATTRIBUTE_ORDER, ApiError, Call
@@ -204,3 +207,13 @@ def refuse_every_post(self: ReferenceApp, request: Any, user: User) -> None:
 ALL_VIEWS = route(COLLECTIONS + "|/devices/[^/]+|" + DEVICE, "GET")
 NO_PERMISSION: Json = {"statusCode": 5, "statusMessage": "User does not have permission"}
 NOT_FOUND: Json = {"statusCode": 6, "statusMessage": "Resource not found"}
+
+
+def unreadable_body_crashes(self: ReferenceApp, request: Any) -> Any:
+    """Reads a chunked body without catching the transport's error: a 500 where a body
+    cannot be read, as a server that trusts its framing answers."""
+    if request.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        data = request.stream.read()
+        environ = {**request.environ, "wsgi.input": io.BytesIO(data)}
+        request = Request(environ | {"CONTENT_LENGTH": str(len(data))})
+    return ReferenceApp.json_body(self, request)

@@ -186,6 +186,14 @@ class SeedAttributesOnly(ReferenceApp):
         return {key: full[key] for key in SEED_ATTRIBUTES if key in full}
 
 
+class IdOnly(ReferenceApp):
+    """Devices show nothing but their id, the one attribute the contract requires
+    (openapi/decisions.md#optional-and-extra-attributes)."""
+
+    def device_attributes(self, device: Device, viewer: User, origin: str) -> Json:
+        return {"id": device.id}
+
+
 class LaterVersionAttributes(ReferenceApp):
     """Devices also carry attributes a later version adds
     (openapi/decisions.md#optional-and-extra-attributes: a device may carry attributes the

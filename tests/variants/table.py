@@ -73,6 +73,8 @@ VARIANTS = [
             plain(pieces.MalformedIdIs400)),
     Variant("seed-attributes-only", "devices show only the seed sample's eleven attributes",
             plain(pieces.SeedAttributesOnly)),
+    Variant("id-only", "devices show only their id, the one attribute the contract requires",
+            plain(pieces.IdOnly)),
     Variant("later-version-attributes", "devices also carry `type` and `voiceServiceUri`",
             plain(pieces.LaterVersionAttributes)),
     Variant("punctuated-local-number", "localNumber written nationally: '(650) 987-0000'",

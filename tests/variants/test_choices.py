@@ -54,6 +54,7 @@ PROBES = {
     "seed-attributes-only": Probe(
         "agent", "GET", ALL, first_device(lambda d: set(d) <= set(SEED_ATTRIBUTES))
     ),
+    "id-only": Probe("agent", "GET", ALL, first_device(lambda d: set(d) == {"id"})),
     "later-version-attributes": Probe(
         "agent", "GET", ALL, first_device(lambda d: {"type", "voiceServiceUri"} <= set(d))
     ),
