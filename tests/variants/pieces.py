@@ -13,8 +13,12 @@ import phonenumbers
 from werkzeug.wrappers import Request, Response
 
 from conformance.reference.app import (
+    BASE_PATH,
     DEVICE_ATTRIBUTE_ORDER,
+    DOCS_PATH,
     NOT_FOUND,
+    OPENAPI_PATH,
+    ROUTES,
     ApiError,
     Call,
     Fields,
@@ -290,6 +294,27 @@ def under_prefix(app: WSGIApplication, prefix: str) -> WSGIApplication:
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
         environ["PATH_INFO"] = path[len(prefix) :]
         return app(environ, start_response)
+
+    return dispatch
+
+
+CONTAINER_404 = b"<html><head><title>404 Not Found</title></head><body>Not Found</body></html>"
+
+
+def container_404_elsewhere(app: WSGIApplication) -> WSGIApplication:
+    """``app`` inside a container that answers every path the API lacks with its own HTML 404
+    page (openapi/decisions.md#the-target: paths the contract does not describe are not the
+    API's)."""
+
+    def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        relative = path.removeprefix(BASE_PATH) if path.startswith(f"{BASE_PATH}/") else ""
+        if path in (OPENAPI_PATH, DOCS_PATH) or any(
+            route.pattern.fullmatch(relative) for route in ROUTES
+        ):
+            return app(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/html")])
+        return [CONTAINER_404]
 
     return dispatch
 

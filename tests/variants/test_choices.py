@@ -87,6 +87,9 @@ PROBES = {
     "deployment-prefix": Probe(
         "agent", "GET", "/me/devices", lambda r, b: f"{PREFIX}{BASE_PATH}/devices/" in b["uris"][0]
     ),
+    "container-404-elsewhere": Probe(
+        "agent", "GET", "/nothing-here", lambda r, b: r.status_code == 404 and b is None
+    ),
     "other-fixtures": Probe(
         "agent", "GET", "/me", lambda r, b: b["user"]["userName"] == "kenji.tanaka"
     ),
@@ -110,5 +113,5 @@ def test_the_variant_makes_its_choice(name: str) -> None:
         headers=headers,
         json=probe.body,
     )
-    body = json.loads(response.get_data())
+    body = json.loads(response.get_data()) if response.mimetype == "application/json" else None
     assert probe.shows(response, body), f"{name}: HTTP {response.status_code} {body}"
