@@ -307,7 +307,8 @@ def container_404_elsewhere(app: WSGIApplication) -> WSGIApplication:
     API's)."""
 
     def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
+        # The path as sent: an id may hold an encoded slash, which PATH_INFO has decoded.
+        path = str(environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")).split("?")[0]
         relative = path.removeprefix(BASE_PATH) if path.startswith(f"{BASE_PATH}/") else ""
         if path in (OPENAPI_PATH, DOCS_PATH) or any(
             route.pattern.fullmatch(relative) for route in ROUTES
