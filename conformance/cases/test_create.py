@@ -22,8 +22,9 @@ from conformance.steps import (
 
 pytestmark = pytest.mark.writes("all")
 
-# Not the reference server's default (CloudDevice): a server that ignores the model sent shows.
-CREATED_MODEL = "Conformance Kit Phone"
+# Not the reference server's default (CloudDevice), so a server that ignores the model sent
+# shows; and as long as the contract allows (maxLength 64), so one that refuses it shows too.
+CREATED_MODEL = "Conformance Kit Phone ".ljust(64, "x")
 ENDPOINTS = [("admin", "/devices"), ("admin", "/users/{agent}/devices"), ("agent", "/me/devices")]
 
 

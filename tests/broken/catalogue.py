@@ -54,6 +54,7 @@ from .replacements import (
     me_devices_all_for_admin,
     missing_is_forbidden,
     mode_without_state,
+    monitors_itself,
     next_own_device,
     objects_without_fields,
     refuse_every_post,
@@ -732,6 +733,12 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-MON-003",),
         layered(answer(200, SUCCESS, posts(DEVICE, operationName="CancelSupervisorMonitoring"))),
     ),
+    Broken(
+        "monitors-itself",
+        "A supervisor's ListenIn, BargeIn or Coach naming its own device as the target succeeds.",
+        ("DEV-MON-005",),
+        monitors_itself,
+    ),
     # ---------------------------------------------------------------- operations
     Broken(
         "do-not-disturb-on-forgotten",
@@ -791,6 +798,22 @@ CATALOGUE: tuple[Broken, ...] = (
         "A create ignores the `model` sent: the device shows the default, CloudDevice.",
         ("DEV-CRT-002",),
         layered(rewrite_request(lambda b: b.pop("model", None), route(COLLECTIONS, "POST"))),
+    ),
+    Broken(
+        "create-refuses-longest-model",
+        "A create with a model of 64 characters, the contract's maxLength, is refused with 400.",
+        ("DEV-CRT-002",),
+        layered(
+            answer(
+                400,
+                {"statusCode": 2, "statusMessage": "model too long"},
+                lambda seen: (
+                    route(COLLECTIONS, "POST")(seen)
+                    and isinstance(seen.body, dict)
+                    and len(str(seen.body.get("model", ""))) >= 64
+                ),
+            )
+        ),
     ),
     Broken(
         "create-ignores-network",

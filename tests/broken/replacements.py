@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request
 from conformance.reference import ReferenceApp
 from conformance.reference.app import DEVICE_ATTRIBUTE_ORDER, ApiError, Call
 from conformance.reference.fixtures import ROLE_ADMIN, ROLE_SUPERVISOR, User, load_fixtures
-from conformance.reference.state import Device
+from conformance.reference.state import Device, Store, target_device_id
 
 from .faults import COLLECTIONS, DEVICE, Build, Json, Seen, route
 
@@ -217,3 +217,18 @@ def unreadable_body_crashes(self: ReferenceApp, request: Any) -> Any:
         environ = {**request.environ, "wsgi.input": io.BytesIO(data)}
         request = Request(environ | {"CONTENT_LENGTH": str(len(data))})
     return ReferenceApp.json_body(self, request)
+
+
+class MonitorsItselfStore(Store):
+    """Takes a monitoring operation's own device as its target."""
+
+    def _monitoring_target(self, device: Device, actor: User, uri: str) -> Device:
+        if target_device_id(uri) == device.id:
+            return device
+        return super()._monitoring_target(device, actor, uri)
+
+
+def monitors_itself() -> ReferenceApp:
+    app = ReferenceApp()
+    app.store = MonitorsItselfStore(app.fixtures)
+    return app
