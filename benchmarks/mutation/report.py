@@ -1,8 +1,10 @@
 """reports/mutation.json and .md: every mutant run, its outcome and what killed it; the score.
 
 The score counts, over the mutants run, the killed (a timeout is killed too: the suite bounds
-every request, so a mutant that makes it wait is a slow server it reports) among those that
-are not equivalent by the triage file.
+every request, so a mutant that makes it wait is a slow server it reports) among those the
+suite ought to kill: not the survivors the triage file calls equivalent (no client can tell)
+or allowed (a correct server, which the suite must pass). The raw share of killed mutants is
+given beside it.
 """
 
 from __future__ import annotations
@@ -24,17 +26,19 @@ def summary(
     run = [outcomes[key] for key in mutants if key in outcomes]
     statuses = Counter(outcome.status for outcome in run)
     survivors = [o.id for o in run if o.status == "survived"]
-    equivalent = [key for key in survivors if _verdict(triage, key) == "equivalent"]
+    verdicts = Counter(_verdict(triage, key) for key in survivors)
     killed = sum(statuses[status] for status in KILLED)
-    judged = len(run) - len(equivalent)
+    judged = len(run) - verdicts["equivalent"] - verdicts["allowed"]
     seconds = sum(outcome.seconds for outcome in run)
     return {
         "population": len(mutants),
         "run": len(run),
         "statuses": dict(statuses),
-        "equivalent": len(equivalent),
+        "equivalent": verdicts["equivalent"],
+        "allowed": verdicts["allowed"],
         "untriaged": [key for key in survivors if key not in triage],
         "score": round(100 * killed / judged, 1) if judged else None,
+        "killed_share": round(100 * killed / len(run), 1) if run else None,
         "seconds": round(seconds, 1),
         "seconds_per_mutant": round(seconds / len(run), 2) if run else None,
     }
@@ -76,8 +80,10 @@ def _markdown(totals: dict[str, object], rows: list[dict[str, object]]) -> str:
         "# Mutation testing of the reference server",
         "",
         f"Mutants: {totals['population']} in all, {totals['run']} run; "
-        f"outcomes {totals['statuses']}; equivalent by triage {totals['equivalent']}.",
-        f"Score (killed among the non-equivalent run): **{totals['score']}%**. "
+        f"outcomes {totals['statuses']}; survivors equivalent by triage {totals['equivalent']}, "
+        f"allowed {totals['allowed']}.",
+        f"Score (killed among the run that are neither equivalent nor allowed): "
+        f"**{totals['score']}%**; killed among all run: {totals['killed_share']}%. "
         f"Time: {totals['seconds']} s, {totals['seconds_per_mutant']} s per mutant.",
         f"Untriaged survivors: {len(totals['untriaged'])}."  # type: ignore[arg-type]
         if totals["untriaged"]

@@ -15,9 +15,7 @@ from werkzeug.wrappers import Request, Response
 from conformance.reference.app import (
     BASE_PATH,
     DEVICE_ATTRIBUTE_ORDER,
-    DOCS_PATH,
     NOT_FOUND,
-    OPENAPI_PATH,
     ROUTES,
     ApiError,
     Call,
@@ -303,16 +301,14 @@ CONTAINER_404 = b"<html><head><title>404 Not Found</title></head><body>Not Found
 
 def container_404_elsewhere(app: WSGIApplication) -> WSGIApplication:
     """``app`` inside a container that answers every path the API lacks with its own HTML 404
-    page (openapi/decisions.md#the-target: paths the contract does not describe are not the
-    API's)."""
+    page, the reference server's own extras (the contract and its page) included
+    (openapi/decisions.md#the-target: paths the contract does not describe are not the API's)."""
 
     def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         # The path as sent: an id may hold an encoded slash, which PATH_INFO has decoded.
         path = str(environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")).split("?")[0]
         relative = path.removeprefix(BASE_PATH) if path.startswith(f"{BASE_PATH}/") else ""
-        if path in (OPENAPI_PATH, DOCS_PATH) or any(
-            route.pattern.fullmatch(relative) for route in ROUTES
-        ):
+        if any(route.pattern.fullmatch(relative) for route in ROUTES):
             return app(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/html")])
         return [CONTAINER_404]
