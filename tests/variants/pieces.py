@@ -31,6 +31,7 @@ from conformance.reference.state import (
     OperationRequest,
     Rejected,
     Store,
+    parse_new_device,
 )
 
 if TYPE_CHECKING:
@@ -194,6 +195,18 @@ class IdOnly(ReferenceApp):
 
     def device_attributes(self, device: Device, viewer: User, origin: str) -> Json:
         return {"id": device.id}
+
+
+OTHER_DEFAULT_MODEL = "Generic SIP Phone"
+
+
+class OtherDefaultModel(ReferenceApp):
+    """A device created without a model shows the server's own default, not CloudDevice
+    (openapi/decisions.md#defaults-of-a-created-device)."""
+
+    def new_device(self, call: Call, owner: User | None) -> Device:
+        body = {"model": OTHER_DEFAULT_MODEL, **self.json_body(call.request)}
+        return self.store.create_device(parse_new_device(body), owner)
 
 
 class LaterVersionAttributes(ReferenceApp):

@@ -75,6 +75,8 @@ VARIANTS = [
             plain(pieces.SeedAttributesOnly)),
     Variant("id-only", "devices show only their id, the one attribute the contract requires",
             plain(pieces.IdOnly)),
+    Variant("other-default-model", "a device created without a model shows 'Generic SIP Phone'",
+            plain(pieces.OtherDefaultModel)),
     Variant("later-version-attributes", "devices also carry `type` and `voiceServiceUri`",
             plain(pieces.LaterVersionAttributes)),
     Variant("punctuated-local-number", "localNumber written nationally: '(650) 987-0000'",

@@ -27,6 +27,7 @@ class Probe:
     path: str
     shows: Callable[[TestResponse, Any], bool]  # (response, decoded body) -> the choice is made
     body: dict[str, Any] | None = None
+    then: str | None = None  # a GET after the request, formatted with its answer's members
 
 
 def status(code: int, status_code: int | None = None) -> Callable[[TestResponse, Any], bool]:
@@ -55,6 +56,14 @@ PROBES = {
         "agent", "GET", ALL, first_device(lambda d: set(d) <= set(SEED_ATTRIBUTES))
     ),
     "id-only": Probe("agent", "GET", ALL, first_device(lambda d: set(d) == {"id"})),
+    "other-default-model": Probe(
+        "admin",
+        "POST",
+        "/devices",
+        lambda r, b: b["device"]["model"] == "Generic SIP Phone",
+        {"phoneNumber": "+442079460997"},
+        then="/devices/{id}",
+    ),
     "later-version-attributes": Probe(
         "agent", "GET", ALL, first_device(lambda d: {"type", "voiceServiceUri"} <= set(d))
     ),
@@ -114,4 +123,8 @@ def test_the_variant_makes_its_choice(name: str) -> None:
         json=probe.body,
     )
     body = json.loads(response.get_data()) if response.mimetype == "application/json" else None
+    if probe.then:
+        path = deployment.prefix + BASE_PATH + probe.then.format(**body)
+        response = Client(deployment.app).open(path, headers=headers)
+        body = json.loads(response.get_data())
     assert probe.shows(response, body), f"{name}: HTTP {response.status_code} {body}"
