@@ -235,9 +235,11 @@ class Client:
     def post(self, path: str, body: Any, *, csrf: bool = True) -> Exchange:
         return self.post_bytes(path, json.dumps(body).encode(), csrf=csrf)
 
-    def post_bytes(self, path: str, data: bytes, *, csrf: bool = True) -> Exchange:
-        """A POST of exactly these bytes as JSON, well formed or not."""
-        headers = {"Content-Type": "application/json"}
+    def post_bytes(
+        self, path: str, data: bytes, *, csrf: bool = True, headers: dict[str, str] | None = None
+    ) -> Exchange:
+        """A POST of exactly these bytes as JSON, well formed or not, with extra ``headers``."""
+        headers = {"Content-Type": "application/json", **(headers or {})}
         if csrf and self.csrf:
             headers[self.csrf[0]] = self.csrf[1]
         return self.send("POST", self.url(path), data, headers)

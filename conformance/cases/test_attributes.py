@@ -136,22 +136,49 @@ def in_device(detail: str, sighting: Sighting, found: dict[str, Any]) -> bool:
     return False
 
 
+def first_conflict(
+    seen: list[Sighting], key: str, value: str, *, without_value: bool = True
+) -> tuple[Any, ...] | None:
+    """The first device showing a ``key`` seen before with another ``value`` (an absent value
+    counts as one, unless ``without_value`` is False): the key, the earlier value and
+    sighting, the device and its sighting; None when there is none."""
+    earlier: dict[Any, tuple[Any, Sighting]] = {}
+    for sighting in seen:
+        for found in sighting.devices:
+            if not isinstance(found.get(key), str) or (value not in found and not without_value):
+                continue
+            first = earlier.setdefault(found[key], (found.get(value), sighting))
+            if first[0] != found.get(value):
+                return found[key], first[0], first[1], found, sighting
+    return None
+
+
 @pytest.mark.requirement("DEV-ATTR-001")
 def test_ids_name_the_same_device_everywhere(seen):
     """Reads every device in lists and alone; one id always carries the same phone number."""
-    numbers: dict[str, tuple[Any, Sighting]] = {}
-    for sighting in seen:
-        for found in sighting.devices:
-            number = found.get("phoneNumber")
-            earlier = numbers.setdefault(found["id"], (number, sighting))
-            if earlier[0] != number:
-                raise RequirementFailure(
-                    "DEV-ATTR-001",
-                    f"device {found['id']} with phoneNumber {earlier[0]!r}"
-                    f" (as in {earlier[1].exchange.url})",
-                    f"phoneNumber {number!r}",
-                    sighting.exchange,
-                )
+    conflict = first_conflict(seen, "id", "phoneNumber")
+    if conflict:
+        device_id, number, where, found, sighting = conflict
+        raise RequirementFailure(
+            "DEV-ATTR-001",
+            f"device {device_id} with phoneNumber {number!r} (as in {where.exchange.url})",
+            f"phoneNumber {found.get('phoneNumber')!r}",
+            sighting.exchange,
+        )
+
+
+@pytest.mark.requirement("DEV-ATTR-012")
+def test_a_phone_number_uri_names_one_number(seen):
+    """Reads every device in lists and alone; a phoneNumberUri never serves two numbers."""
+    conflict = first_conflict(seen, "phoneNumberUri", "phoneNumber", without_value=False)
+    if conflict:
+        uri, number, where, found, sighting = conflict
+        raise RequirementFailure(
+            "DEV-ATTR-012",
+            f"phoneNumberUri {uri} for phoneNumber {number!r} only (as in {where.exchange.url})",
+            f"the same URI for device {found['id']} with phoneNumber {found['phoneNumber']!r}",
+            sighting.exchange,
+        )
 
 
 @pytest.mark.parametrize("req_id", by_requirement(NUMBER_CHECKS))

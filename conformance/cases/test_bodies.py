@@ -20,7 +20,11 @@ OPERATION_BODIES = {
     "destination-number": b'{"operationName": "ForwardCallsOn", "destination": 12}',
     "scope-unknown": b'{"operationName": "ListenIn", "targetDeviceUri": "http://x/api/v2/devices/1",'
     b' "supervisorMonitoringScope": "Everything"}',
+    "chunks-unreadable": b"zz\r\n",
 }
+# Sent in chunks whose size line is not hexadecimal: the body cannot even be read. A proxy in
+# front of the server may answer that itself, so only the status is judged, not the envelope.
+UNREADABLE = {"chunks-unreadable": {"Transfer-Encoding": "chunked"}}
 CREATE_BODIES = {
     "malformed-json": b'{"phoneNumber": "+4420794605',
     "string": b'"+442079460577"',
@@ -41,8 +45,11 @@ def test_an_invalid_operation_body_is_refused(
     _, now = read_device(caller, found["id"])
     before = DeviceState.of(now)
     try:
-        exchange = caller.post_bytes(f"/me/devices/{found['id']}", OPERATION_BODIES[name])
-        check_exchange(exchange, caller.target.base_url)
+        framing = UNREADABLE.get(name)
+        path = f"/me/devices/{found['id']}"
+        exchange = caller.post_bytes(path, OPERATION_BODIES[name], headers=framing)
+        if framing is None:
+            check_exchange(exchange, caller.target.base_url)
         expect(exchange.status == 400, "DEV-HTTP-005", "HTTP 400", exchange.describe(), exchange)
         _, after = read_device(caller, found["id"])
         expect(

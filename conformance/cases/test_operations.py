@@ -222,6 +222,21 @@ def test_monitoring_without_target_is_refused(name, own_device):
     expect_unchanged(caller, device_id, before, "DEV-OPS-006", reply)
 
 
+@pytest.mark.requirement("DEV-MON-007")
+@pytest.mark.parametrize("name", ["ListenIn", "BargeIn", "Coach"])
+def test_a_device_cannot_monitor_itself(name, own_device):
+    """A supervisor posts a monitoring operation naming its own device as the target; 400,
+    nothing changes."""
+    caller, device_id = own_device("supervisor")
+    uri = device_uri(caller, device_id)
+    if uri is None:
+        pytest.skip("the supervisor's list gives no URI for its device")
+    before, _ = state_of(caller, device_id)
+    reply = operate(caller, device_id, name, targetDeviceUri=uri)
+    expect_status(reply, {400}, "DEV-MON-007", f"{name} on the supervisor's own device")
+    expect_unchanged(caller, device_id, before, "DEV-MON-007", reply)
+
+
 @pytest.mark.requirement("DEV-PERM-012")
 @pytest.mark.parametrize("name", ["ListenIn", "BargeIn", "Coach"])
 def test_an_agent_cannot_monitor(name, own_device, client, inventory):

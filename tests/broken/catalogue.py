@@ -60,6 +60,7 @@ from .replacements import (
     missing_is_500,
     missing_is_forbidden,
     mode_without_state,
+    monitors_itself,
     next_call_by_default,
     next_own_device,
     objects_without_fields,
@@ -74,6 +75,7 @@ from .replacements import (
     unavailable_is_success,
     unknown_field_named,
     unknown_operation,
+    unreadable_body_crashes,
     user_field,
     with_csrf,
     with_key,
@@ -401,6 +403,12 @@ CATALOGUE: tuple[Broken, ...] = (
         patched(find_user=stand_in_user),
     ),
     Broken(
+        "unreadable-body-crashes",
+        "A body sent in chunks whose framing is broken is answered 500: the read error escapes.",
+        ("DEV-HTTP-005",),
+        patched(json_body=unreadable_body_crashes),
+    ),
+    Broken(
         "invalid-network-ignored",
         "A create with an invalid telephonyNetwork creates a Private device.",
         ("DEV-HTTP-005",),
@@ -635,6 +643,17 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-ATTR-010",),
         layered(rewrite_json(each_device(set_attribute("vendor", lambda v: None)), ALL_VIEWS)),
     ),
+    Broken(
+        "phone-number-uri-shared",
+        "Every device's phoneNumberUri names the same phone number.",
+        ("DEV-ATTR-012",),
+        layered(
+            rewrite_json(
+                each_device(set_attribute("phoneNumberUri", lambda v: f"{v.rpartition('/')[0]}/1")),
+                ALL_VIEWS,
+            )
+        ),
+    ),
     # ---------------------------------------------------------------- numbers
     Broken(
         "country-always-us",
@@ -729,6 +748,12 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-MON-004",),
         patched(capabilities=without_capability("CancelSupervisorMonitoring")),
     ),
+    Broken(
+        "monitors-itself",
+        "A supervisor's ListenIn, BargeIn or Coach naming its own device as the target succeeds.",
+        ("DEV-MON-007",),
+        monitors_itself,
+    ),
     # ---------------------------------------------------------------- operations
     Broken(
         "do-not-disturb-on-forgotten",
@@ -782,6 +807,36 @@ CATALOGUE: tuple[Broken, ...] = (
         "A create without phoneNumber answers statusCode 2, not 1.",
         ("DEV-CRT-001",),
         layered(rewrite_json(swap_code(1, 2), route(COLLECTIONS, "POST"))),
+    ),
+    Broken(
+        "create-ignores-model",
+        "A create ignores the `model` sent: the device shows the default, CloudDevice.",
+        ("DEV-CRT-002",),
+        layered(rewrite_request(lambda b: b.pop("model", None), route(COLLECTIONS, "POST"))),
+    ),
+    Broken(
+        "create-refuses-longest-model",
+        "A create with a model of 64 characters, the contract's maxLength, is refused with 400.",
+        ("DEV-CRT-002",),
+        layered(
+            answer(
+                400,
+                {"statusCode": 2, "statusMessage": "model too long"},
+                lambda seen: (
+                    route(COLLECTIONS, "POST")(seen)
+                    and isinstance(seen.body, dict)
+                    and len(str(seen.body.get("model", ""))) >= 64
+                ),
+            )
+        ),
+    ),
+    Broken(
+        "create-ignores-network",
+        "A create ignores the `telephonyNetwork` sent: the device is Private.",
+        ("DEV-CRT-002",),
+        layered(
+            rewrite_request(lambda b: b.pop("telephonyNetwork", None), route(COLLECTIONS, "POST"))
+        ),
     ),
     Broken(
         "create-answers-relative-uri",

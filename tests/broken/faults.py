@@ -156,12 +156,23 @@ class Middleware:
 
 def see(environ: WSGIEnvironment) -> Seen:
     request = Request(environ)
-    data = request.get_data(cache=True)
-    # The wrapped app builds its own Request from environ: give it the body again.
-    environ["wsgi.input"] = io.BytesIO(data)
-    environ["CONTENT_LENGTH"] = str(len(data))
+    try:
+        data = request.get_data(cache=True)
+    except OSError:
+        # A body the transport cannot decode: the wrapped app meets the same error.
+        environ["wsgi.input"] = _Unreadable()
+        data = b""
+    else:
+        # The wrapped app builds its own Request from environ: give it the body again.
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
     path = request.path.removeprefix(BASE_PATH)
     return Seen(request.method, path, request.args.to_dict(flat=False), _json(data), _user(request))
+
+
+class _Unreadable(io.RawIOBase):
+    def readinto(self, buffer: Any) -> int:
+        raise OSError("Invalid chunk header")
 
 
 def _json(data: bytes) -> Any:

@@ -3,13 +3,16 @@ would not read well. Each plants one fault; the row that uses it says which."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from typing import Any
+
+from werkzeug.wrappers import Request
 
 from conformance.reference import ReferenceApp
 from conformance.reference.app import DEVICE_ATTRIBUTE_ORDER, ApiError, Call
 from conformance.reference.fixtures import ROLE_ADMIN, ROLE_SUPERVISOR, User, load_fixtures
-from conformance.reference.state import Device
+from conformance.reference.state import Device, Store, target_device_id
 
 from .faults import COLLECTIONS, DEVICE, Build, Json, Seen, route
 
@@ -248,3 +251,28 @@ def refuse_every_post(self: ReferenceApp, request: Any, user: User) -> None:
 ALL_VIEWS = route(COLLECTIONS + "|/devices/[^/]+|" + DEVICE, "GET")
 NO_PERMISSION: Json = {"statusCode": 5, "statusMessage": "User does not have permission"}
 NOT_FOUND: Json = {"statusCode": 6, "statusMessage": "Resource not found"}
+
+
+def unreadable_body_crashes(self: ReferenceApp, request: Any) -> Any:
+    """Reads a chunked body without catching the transport's error: a 500 where a body
+    cannot be read, as a server that trusts its framing answers."""
+    if request.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        data = request.stream.read()
+        environ = {**request.environ, "wsgi.input": io.BytesIO(data)}
+        request = Request(environ | {"CONTENT_LENGTH": str(len(data))})
+    return ReferenceApp.json_body(self, request)
+
+
+class MonitorsItselfStore(Store):
+    """Takes a monitoring operation's own device as its target."""
+
+    def _monitoring_target(self, device: Device, actor: User, uri: str) -> Device:
+        if target_device_id(uri) == device.id:
+            return device
+        return super()._monitoring_target(device, actor, uri)
+
+
+def monitors_itself() -> ReferenceApp:
+    app = ReferenceApp()
+    app.store = MonitorsItselfStore(app.fixtures)
+    return app

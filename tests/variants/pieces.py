@@ -14,8 +14,10 @@ from werkzeug.wrappers import Request, Response
 
 from conformance.reference.app import (
     ALREADY_IN_USE,
+    BASE_PATH,
     DEVICE_ATTRIBUTE_ORDER,
     NOT_FOUND,
+    ROUTES,
     ApiError,
     Call,
     Fields,
@@ -30,6 +32,7 @@ from conformance.reference.state import (
     OperationRequest,
     Rejected,
     Store,
+    parse_new_device,
 )
 
 if TYPE_CHECKING:
@@ -187,6 +190,26 @@ class SeedAttributesOnly(ReferenceApp):
         return {key: full[key] for key in SEED_ATTRIBUTES if key in full}
 
 
+class IdOnly(ReferenceApp):
+    """Devices show nothing but their id, the one attribute the contract requires
+    (openapi/decisions.md#optional-and-extra-attributes)."""
+
+    def device_attributes(self, device: Device, viewer: User, origin: str) -> Json:
+        return {"id": device.id}
+
+
+OTHER_DEFAULT_MODEL = "Generic SIP Phone"
+
+
+class OtherDefaultModel(ReferenceApp):
+    """A device created without a model shows the server's own default, not CloudDevice
+    (openapi/decisions.md#defaults-of-a-created-device)."""
+
+    def new_device(self, call: Call, owner: User | None) -> Device:
+        body = {"model": OTHER_DEFAULT_MODEL, **self.json_body(call.request)}
+        return self.store.create_device(parse_new_device(body), owner)
+
+
 class LaterVersionAttributes(ReferenceApp):
     """Devices also carry attributes a later version adds
     (openapi/decisions.md#optional-and-extra-attributes: a device may carry attributes the
@@ -283,6 +306,26 @@ def under_prefix(app: WSGIApplication, prefix: str) -> WSGIApplication:
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
         environ["PATH_INFO"] = path[len(prefix) :]
         return app(environ, start_response)
+
+    return dispatch
+
+
+CONTAINER_404 = b"<html><head><title>404 Not Found</title></head><body>Not Found</body></html>"
+
+
+def container_404_elsewhere(app: WSGIApplication) -> WSGIApplication:
+    """``app`` inside a container that answers every path the API lacks with its own HTML 404
+    page, the reference server's own extras (the contract and its page) included
+    (openapi/decisions.md#the-target: paths the contract does not describe are not the API's)."""
+
+    def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # The path as sent: an id may hold an encoded slash, which PATH_INFO has decoded.
+        path = str(environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")).split("?")[0]
+        relative = path.removeprefix(BASE_PATH) if path.startswith(f"{BASE_PATH}/") else ""
+        if any(route.pattern.fullmatch(relative) for route in ROUTES):
+            return app(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/html")])
+        return [CONTAINER_404]
 
     return dispatch
 

@@ -27,6 +27,7 @@ class Probe:
     path: str
     shows: Callable[[TestResponse, Any], bool]  # (response, decoded body) -> the choice is made
     body: dict[str, Any] | None = None
+    then: str | None = None  # a GET after the request, formatted with its answer's members
 
 
 def status(code: int, status_code: int | None = None) -> Callable[[TestResponse, Any], bool]:
@@ -53,6 +54,15 @@ PROBES = {
     "malformed-id-400": Probe("admin", "GET", "/devices/not-an-id", status(400, 2)),
     "seed-attributes-only": Probe(
         "agent", "GET", ALL, first_device(lambda d: set(d) <= set(SEED_ATTRIBUTES))
+    ),
+    "id-only": Probe("agent", "GET", ALL, first_device(lambda d: set(d) == {"id"})),
+    "other-default-model": Probe(
+        "admin",
+        "POST",
+        "/devices",
+        lambda r, b: b["device"]["model"] == "Generic SIP Phone",
+        {"phoneNumber": "+442079460997"},
+        then="/devices/{id}",
     ),
     "later-version-attributes": Probe(
         "agent", "GET", ALL, first_device(lambda d: {"type", "voiceServiceUri"} <= set(d))
@@ -85,6 +95,9 @@ PROBES = {
     ),
     "deployment-prefix": Probe(
         "agent", "GET", "/me/devices", lambda r, b: f"{PREFIX}{BASE_PATH}/devices/" in b["uris"][0]
+    ),
+    "container-404-elsewhere": Probe(
+        "agent", "GET", "/nothing-here", lambda r, b: r.status_code == 404 and b is None
     ),
     "other-fixtures": Probe(
         "agent", "GET", "/me", lambda r, b: b["user"]["userName"] == "kenji.tanaka"
@@ -119,5 +132,9 @@ def test_the_variant_makes_its_choice(name: str) -> None:
         headers=headers,
         json=probe.body,
     )
-    body = json.loads(response.get_data())
+    body = json.loads(response.get_data()) if response.mimetype == "application/json" else None
+    if probe.then:
+        path = deployment.prefix + BASE_PATH + probe.then.format(**body)
+        response = Client(deployment.app).open(path, headers=headers)
+        body = json.loads(response.get_data())
     assert probe.shows(response, body), f"{name}: HTTP {response.status_code} {body}"

@@ -1,0 +1,149 @@
+"""Runs the conformance suite against one mutant at a time, in a copy of the tree per worker.
+
+cosmic-ray writes a mutant into the file on disk, so each worker owns a copy of the package
+and the contract, and its suite runs there (``PYTHONPATH`` puts the copy first). The test of a
+mutant is what a user runs: ``pytest conformance -x --strict`` against the embedded server
+(every write level: the embedded default is ``--writes all``), in a process of its own, with
+its reports in a folder of their own; the requirement that killed the mutant is read from the
+suite's ``conformance.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from cosmic_ray.mutating import use_mutation
+
+from .operators import operator
+from .population import ROOT, Mutant
+
+# What a worker's copy needs: the package (its openapi/ link points at ../openapi), the
+# contract, and the configuration pytest reads.
+COPIED = ("conformance", "openapi", "pyproject.toml", "conftest.py")
+SUITE = ("-m", "pytest", "conformance", "-x", "--strict", "-q", "-p", "no:cacheprovider")
+# The suite's exit statuses that mean it noticed (README, exit statuses): a broken MUST or
+# SHOULD, or nothing judgeable.
+NOTICED = {1: "killed", 10: "killed"}
+# The case verdicts (conformance/results.py) of a case that noticed.
+FAILED_VERDICTS = ("fail", "error", "warning")
+
+
+class WorkerError(RuntimeError):
+    """A worker's copy cannot be used (the suite fails on the unmutated server there)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    status: str  # killed, survived, timeout, error
+    exit_code: int | None
+    seconds: float
+    killed_by: list[str]  # requirement IDs the suite reported broken
+    case: str  # the first case that failed
+    source_sha: str  # the mutated file as it was, so that a changed file is run again
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class Worker:
+    """A copy of the tree in ``folder`` where one mutant at a time is applied and tested."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for name in COPIED:
+            source = ROOT / name
+            if source.is_dir():
+                ignore = shutil.ignore_patterns("__pycache__")
+                shutil.copytree(source, folder / name, symlinks=True, ignore=ignore)
+            else:
+                shutil.copy2(source, folder / name)
+        self.reports = folder / "reports"
+
+    def baseline(self) -> float:
+        """Runs the suite on the unmutated copy; it must pass. Returns the seconds it took."""
+        where = self._python("import conformance; print(conformance.__file__)").strip()
+        if not Path(where).is_relative_to(self.folder):
+            raise WorkerError(f"the suite imports conformance from {where}, not the copy")
+        started = time.monotonic()
+        result = self._suite(timeout=600)
+        if result.returncode != 0:
+            tail = result.stdout.strip().splitlines()[-3:]
+            raise WorkerError(f"the suite fails on the unmutated server: {' / '.join(tail)}")
+        return time.monotonic() - started
+
+    def run(self, mutant: Mutant, timeout: float, source_sha: str) -> Outcome:
+        started = time.monotonic()
+        path = self.folder / mutant.file
+        self._forget_bytecode(path)
+        with use_mutation(path, operator(mutant.operator), mutant.occurrence) as (_, mutated):
+            if mutated is None:
+                return Outcome(mutant.id, "error", None, 0.0, [], "no such mutant", source_sha)
+            try:
+                result = self._suite(timeout)
+            except subprocess.TimeoutExpired:
+                seconds = time.monotonic() - started
+                return Outcome(mutant.id, "timeout", None, seconds, [], "", source_sha)
+            finally:
+                self._forget_bytecode(path)
+        seconds = round(time.monotonic() - started, 2)
+        status = NOTICED.get(result.returncode, "survived" if result.returncode == 0 else "error")
+        killed_by, case = self._verdicts()
+        if status == "error":
+            case = " / ".join(result.stdout.strip().splitlines()[-2:])
+        return Outcome(mutant.id, status, result.returncode, seconds, killed_by, case, source_sha)
+
+    def _suite(self, timeout: float) -> subprocess.CompletedProcess[str]:
+        shutil.rmtree(self.reports, ignore_errors=True)
+        return subprocess.run(
+            [sys.executable, *SUITE, f"--report-dir={self.reports}"],
+            cwd=self.folder,
+            env=self._env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def _python(self, code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=self.folder,
+            env=self._env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    def _env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+        env["PYTHONPATH"] = str(self.folder)
+        return env
+
+    def _verdicts(self) -> tuple[list[str], str]:
+        """The requirements broken and the first failing case, from the suite's own report."""
+        try:
+            report = json.loads((self.reports / "conformance.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return [], ""
+        failed = [case for case in report["cases"] if case["verdict"] in FAILED_VERDICTS]
+        broken = sorted({str(case.get("broken") or case["requirement"]) for case in failed})
+        if report.get("aborted"):
+            return broken, f"aborted: {report['aborted']}"
+        return broken, failed[0]["nodeid"] if failed else ""
+
+    @staticmethod
+    def _forget_bytecode(path: Path) -> None:
+        # A mutant of the same size written within the same second as the original would
+        # otherwise be served from the other's cached bytecode (pyc files check mtime and size).
+        shutil.rmtree(path.parent / "__pycache__", ignore_errors=True)

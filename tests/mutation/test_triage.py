@@ -1,0 +1,59 @@
+"""The triage file of surviving mutants stays true: every entry names a mutant that still
+exists, with the change it had, and the variant, broken server and requirement it names."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.mutation import triage
+from benchmarks.mutation.population import by_id, population
+from conformance.contract import catalogue
+from tests.broken.catalogue import CATALOGUE
+from tests.variants.table import VARIANTS
+
+
+def names() -> dict[str, set[str]]:
+    return {
+        "variants": {variant.name for variant in VARIANTS},
+        "broken": {server.name for server in CATALOGUE},
+        "requirements": set(catalogue()),
+    }
+
+
+def test_every_entry_names_an_existing_mutant_variant_and_broken_server() -> None:
+    entries = triage.load()
+    mutants = by_id(population())
+    changes = {key: mutants[key].change for key in entries if key in mutants}
+    changes.update({key: "" for key in mutants if key not in changes})
+    assert triage.problems(entries, changes, **names()) == []
+
+
+def test_the_check_finds_a_moved_mutant_and_names_that_do_not_exist() -> None:
+    entries = {
+        "a": triage.Entry("a", "x -> y", "allowed", {"why": "w", "variant": "no-such"}),
+        "b": triage.Entry("b", "x -> y", "fixed", {"requirement": "DEV-X", "broken": "nope"}),
+        "gone": triage.Entry("gone", "x -> y", "equivalent", {"why": "w"}),
+    }
+    found = triage.problems(entries, {"a": "x -> z", "b": "x -> y"}, **names())
+    assert found == [
+        "a: the change is now 'x -> z'",
+        "a: no variant 'no-such'",
+        "b: no broken 'nope'",
+        "b: no requirement 'DEV-X'",
+        "gone: no such mutant",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- {id: a, change: c, verdict: maybe}", "verdict is one of"),
+        ("- {id: a, change: c, verdict: allowed, why: w}", "an allowed entry needs variant"),
+        ("- {id: a, change: c, verdict: equivalent, why: w}\n" * 2, "a is triaged twice"),
+    ],
+)
+def test_a_malformed_entry_is_refused_with_its_place(tmp_path, text: str, message: str) -> None:
+    path = tmp_path / "survivors.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(triage.TriageError, match=message):
+        triage.load(path)
