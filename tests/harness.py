@@ -78,9 +78,13 @@ class Recorder:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         arrived = time.monotonic()
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        # A chunked body goes to the app untouched, whatever Content-Length says: reading it
+        # here would meet its framing first, broken framing included. The record has no body.
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        length = 0 if chunked else int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
+        if length:
+            environ["wsgi.input"] = io.BytesIO(body)
         kept = Request({**environ, "wsgi.input": io.BytesIO(body)})
         statuses: list[int] = []
 
