@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 Serve = Callable[[str, int], AbstractContextManager[str]]
 QUICK = ("--request-timeout", "1")
-NOTHING_LISTENS = {"refused", "unknown-host", "silent-resolver", "wrong-scheme", "not-api-v2"}
 
 
 @dataclass(frozen=True)
@@ -29,11 +28,7 @@ class Hostile:
     message: str  # a regular expression the output must match
     returncode: int = EXIT_UNUSABLE_TARGET
     args: tuple[str, ...] = ()
-
-    @property
-    def listens(self) -> bool:
-        """Whether something answers on the port: not for a URL alone or a closed port."""
-        return self.name not in NOTHING_LISTENS
+    listens: bool = True  # False for a URL alone or a closed port: nothing to keep serving
 
 
 def url(text: str) -> Serve:
@@ -50,12 +45,19 @@ def wsgi(app: WSGIApplication) -> Serve:
 
 
 HOSTILE = [
-    Hostile("refused", "nothing listens on the port", servers.closed_port, "connection refused"),
+    Hostile(
+        "refused",
+        "nothing listens on the port",
+        servers.closed_port,
+        "connection refused",
+        listens=False,
+    ),
     Hostile(
         "unknown-host",
         "the host name does not resolve",
         url("http://devices.hostile.invalid/api/v2"),
         r"Cannot use http://devices\.hostile\.invalid/api/v2: .*no response",
+        listens=False,
     ),
     Hostile(
         "silent-resolver",
@@ -64,6 +66,7 @@ HOSTILE = [
         r"Cannot use http://devices\.silent\.invalid/api/v2: the host name "
         r"devices\.silent\.invalid did not resolve within 1 s",
         args=("-p", "tests.hostile.silent_resolver", *QUICK),
+        listens=False,
     ),
     Hostile(
         "wrong-scheme",
@@ -71,6 +74,7 @@ HOSTILE = [
         url("ftp://127.0.0.1/api/v2"),
         r"--base-url must be an http\(s\) URL",
         returncode=EXIT_USAGE,
+        listens=False,
     ),
     Hostile(
         "not-api-v2",
@@ -78,6 +82,7 @@ HOSTILE = [
         url("http://127.0.0.1:9/api/v1"),
         r"--base-url must end in /api/v2",
         returncode=EXIT_USAGE,
+        listens=False,
     ),
     Hostile("tls", "https:// to a plain HTTP port", servers.tls_to_plain_http, "TLS handshake"),
     Hostile(
