@@ -318,10 +318,13 @@ def keep_the_profiles_cases(config: pytest.Config, items: list[pytest.Item]) -> 
     """Deselects the cases of requirements that do not apply to --api-version's profile (a rule
     whose form changed is a row per profile: openapi/decisions.md#profiles)."""
     profile = config.getoption("api_version")
-    other = [item for item in items if not applies_to(item, profile)]
+    kept: list[pytest.Item] = []
+    other: list[pytest.Item] = []
+    for item in items:
+        (kept if applies_to(item, profile) else other).append(item)
     if other:
         config.hook.pytest_deselected(items=other)
-        items[:] = [item for item in items if applies_to(item, profile)]
+        items[:] = kept
 
 
 def applies_to(item: pytest.Item, profile: str) -> bool:
