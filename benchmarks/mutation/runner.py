@@ -10,16 +10,17 @@ suite's ``conformance.json``.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from cosmic_ray.mutating import use_mutation
+
+from tests.harness import KILLED, SuiteRun, run_command, suite_environment
 
 from .operators import operator
 from .population import ROOT, Mutant
@@ -90,29 +91,23 @@ class Worker:
                 return Outcome(mutant.id, "error", None, 0.0, [], "no such mutant", source_sha)
             try:
                 result = self._suite(timeout)
-            except subprocess.TimeoutExpired:
-                seconds = time.monotonic() - started
-                return Outcome(mutant.id, "timeout", None, seconds, [], "", source_sha)
             finally:
                 self._forget_bytecode(path)
+        if result.returncode == KILLED:
+            seconds = time.monotonic() - started
+            return Outcome(mutant.id, "timeout", None, seconds, [], "", source_sha)
         seconds = round(time.monotonic() - started, 2)
         status = NOTICED.get(result.returncode, "survived" if result.returncode == 0 else "error")
-        killed_by, case = self._verdicts()
+        killed_by, case = verdicts(result.report)
         if status == "error":
-            case = " / ".join(result.stdout.strip().splitlines()[-2:])
+            case = " / ".join(result.output.strip().splitlines()[-2:])
         return Outcome(mutant.id, status, result.returncode, seconds, killed_by, case, source_sha)
 
-    def _suite(self, timeout: float) -> subprocess.CompletedProcess[str]:
+    def _suite(self, timeout: float) -> SuiteRun:
+        """The suite through the kit's harness, on this copy of the tree (watchdog included)."""
         shutil.rmtree(self.reports, ignore_errors=True)
-        return subprocess.run(
-            [sys.executable, *SUITE, f"--report-dir={self.reports}"],
-            cwd=self.folder,
-            env=self._env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        command = [sys.executable, *SUITE, f"--report-dir={self.reports}"]
+        return run_command(command, self.folder, self.reports, self._env(), timeout)
 
     def _python(self, code: str) -> str:
         done = subprocess.run(
@@ -126,24 +121,24 @@ class Worker:
         return done.stdout
 
     def _env(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+        env = suite_environment()
+        env.pop("PYTEST_ADDOPTS", None)
         env["PYTHONPATH"] = str(self.folder)
         return env
-
-    def _verdicts(self) -> tuple[list[str], str]:
-        """The requirements broken and the first failing case, from the suite's own report."""
-        try:
-            report = json.loads((self.reports / "conformance.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return [], ""
-        failed = [case for case in report["cases"] if case["verdict"] in FAILED_VERDICTS]
-        broken = sorted({str(case.get("broken") or case["requirement"]) for case in failed})
-        if report.get("aborted"):
-            return broken, f"aborted: {report['aborted']}"
-        return broken, failed[0]["nodeid"] if failed else ""
 
     @staticmethod
     def _forget_bytecode(path: Path) -> None:
         # A mutant of the same size written within the same second as the original would
         # otherwise be served from the other's cached bytecode (pyc files check mtime and size).
         shutil.rmtree(path.parent / "__pycache__", ignore_errors=True)
+
+
+def verdicts(report: dict[str, Any]) -> tuple[list[str], str]:
+    """The requirements broken and the first failing case, from the suite's own report."""
+    if not report:
+        return [], ""
+    failed = [case for case in report["cases"] if case["verdict"] in FAILED_VERDICTS]
+    broken = sorted({str(case.get("broken") or case["requirement"]) for case in failed})
+    if report.get("aborted"):
+        return broken, f"aborted: {report['aborted']}"
+    return broken, failed[0]["nodeid"] if failed else ""
