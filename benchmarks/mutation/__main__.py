@@ -7,8 +7,9 @@
 
 Results go to reports/mutation.jsonl, one line per mutant as it finishes; a later run skips
 every mutant already there whose file has not changed since (``--again ID`` reruns one,
-``--again survived`` every survivor, after a change of the suite). reports/mutation.json and
-.md are written from all the results at the end.
+``--again survived`` every survivor, after a change of the suite). A mutant the triage file
+sends to another mode of the server (verdict ``mode``) runs in that mode. reports/mutation.json
+and .md are written from all the results at the end.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import yaml
 
 from . import report, triage
 from .population import ROOT, Mutant, by_id, population
-from .runner import Outcome, Worker, WorkerError
+from .runner import MODES, Outcome, Worker, WorkerError
 
 RESULTS = ROOT / "reports" / "mutation.jsonl"
 WORKERS_FOLDER = ROOT / ".mutation"
@@ -68,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     done = read_results(args.results)
     shas = {name: file_sha(name) for name in {m.file for m in mutants.values()}}
+    triaged = triage.load()
+    modes = {m.id: mode_of(m, triaged) for m in chosen}
     again = set(args.again)
     todo = [
         m
@@ -76,17 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         or ("survived" in again and done.get(m.id, None) and done[m.id].status == "survived")
         or m.id not in done
         or done[m.id].source_sha != shas[m.file]
+        or done[m.id].mode != modes[m.id]
     ]
     if args.report_only:
         todo = []
     print(f"{len(mutants)} mutants; {len(chosen)} chosen, {len(todo)} to run", flush=True)
     try:
-        run(todo, args.workers, args.work_dir, args.results, shas, done)
+        run([(m, modes[m.id]) for m in todo], args.workers, args.work_dir, args.results, shas, done)
     except WorkerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     ran = {key: done[key] for key in (m.id for m in chosen) if key in done}
-    totals = report.write(args.report_dir, {m.id: m for m in chosen}, ran, triage.load())
+    totals = report.write(args.report_dir, {m.id: m for m in chosen}, ran, triaged)
     print(json.dumps(totals), flush=True)
     return 0
 
@@ -106,8 +110,14 @@ def select(mutants: dict[str, Mutant], args: argparse.Namespace) -> list[Mutant]
     return every
 
 
+def mode_of(mutant: Mutant, triaged: dict[str, triage.Entry]) -> str:
+    """The server's mode a mutant is run in: the triage file's, else the embedded default."""
+    entry = triaged.get(mutant.id)
+    return entry.details["mode"] if entry and entry.verdict == "mode" else "default"
+
+
 def run(
-    todo: list[Mutant],
+    todo: list[tuple[Mutant, str]],
     workers: int,
     folder: Path,
     results: Path,
@@ -129,10 +139,11 @@ def run(
     results.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
 
-    def one(mutant: Mutant) -> None:
+    def one(job: tuple[Mutant, str]) -> None:
+        mutant, mode = job
         worker = pool.get()
         try:
-            outcome = worker.run(mutant, timeout, shas[mutant.file])
+            outcome = worker.run(mutant, timeout, shas[mutant.file], MODES[mode])
         finally:
             pool.put(worker)
         with lock:
@@ -142,6 +153,7 @@ def run(
             elapsed = time.monotonic() - started
             print(
                 f"[{len(done)}] {outcome.status:8} {outcome.seconds:6.1f}s {mutant.id} "
+                f"{'' if mode == 'default' else f'({mode}) '}"
                 f"{' '.join(outcome.killed_by) or outcome.case} ({elapsed:.0f} s)",
                 flush=True,
             )

@@ -27,6 +27,8 @@ def summary(
     statuses = Counter(outcome.status for outcome in run)
     survivors = [o.id for o in run if o.status == "survived"]
     verdicts = Counter(_verdict(triage, key) for key in survivors)
+    # A `mode` verdict stands only once its mode killed the mutant, when it is no survivor.
+    untriaged = [key for key in survivors if _verdict(triage, key) in {None, "mode"}]
     killed = sum(statuses[status] for status in KILLED)
     judged = len(run) - verdicts["equivalent"] - verdicts["allowed"]
     seconds = sum(outcome.seconds for outcome in run)
@@ -36,7 +38,7 @@ def summary(
         "statuses": dict(statuses),
         "equivalent": verdicts["equivalent"],
         "allowed": verdicts["allowed"],
-        "untriaged": [key for key in survivors if key not in triage],
+        "untriaged": untriaged,
         "score": round(100 * killed / judged, 1) if judged else None,
         "killed_share": round(100 * killed / len(run), 1) if run else None,
         "seconds": round(seconds, 1),
@@ -89,14 +91,14 @@ def _markdown(totals: dict[str, object], rows: list[dict[str, object]]) -> str:
         if totals["untriaged"]
         else "Every survivor is triaged (tests/mutation/survivors.yaml).",
         "",
-        "| file | line | mutant | change | outcome | killed by | triage |",
-        "|---|---:|---|---|---|---|---|",
+        "| file | line | mutant | change | outcome | mode | killed by | triage |",
+        "|---|---:|---|---|---|---|---|---|",
     ]
     for row in rows:
         change = str(row["change"]).replace("|", "\\|")
         killed_by = ", ".join(row["killed_by"]) or str(row["case"])  # type: ignore[arg-type]
         lines.append(
             f"| {row['file']} | {row['line']} | `{row['id']}` | `{change}` | {row['status']} "
-            f"| {killed_by.replace('|', '/')} | {row['triage'] or ''} |"
+            f"| {row['mode']} | {killed_by.replace('|', '/')} | {row['triage'] or ''} |"
         )
     return "\n".join(lines) + "\n"

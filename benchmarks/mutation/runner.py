@@ -6,14 +6,24 @@ mutant is what a user runs: ``pytest conformance -x --strict`` against the embed
 (every write level: the embedded default is ``--writes all``), in a process of its own, with
 its reports in a folder of their own; the requirement that killed the mutant is read from the
 suite's ``conformance.json``.
+
+The embedded default is one mode of the server (profile 8.5.0, no CSRF protection); code only
+another mode reaches (the 8.5.2 profile's attributes, the CSRF checks) cannot be told apart
+there. A survivor the triage file sends to another mode (verdict ``mode``) is run again in it:
+with ``--api-version 8.5.2``, or against ``python -m conformance.reference --csrf`` started from
+the worker's copy.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +46,33 @@ NOTICED = {1: "killed", 10: "killed"}
 FAILED_VERDICTS = ("fail", "error", "warning")
 
 
+# The reference server's own line naming where it answers (conformance/reference/__main__.py).
+SERVING = re.compile(r" at (https?://\S+)$")
+SERVER_START_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A way the reference server runs, and the suite's arguments that meet it there."""
+
+    name: str
+    suite_args: tuple[str, ...] = ()
+    # Served from the worker's copy with these arguments (python -m conformance.reference),
+    # the suite pointed at it with every write level; None: the suite's embedded server.
+    server_args: tuple[str, ...] | None = None
+
+
+DEFAULT_MODE = Mode("default")
+MODES = {
+    mode.name: mode
+    for mode in (
+        DEFAULT_MODE,
+        Mode("8.5.2", suite_args=("--api-version", "8.5.2")),
+        Mode("csrf", server_args=("--csrf",)),
+    )
+}
+
+
 class WorkerError(RuntimeError):
     """A worker's copy cannot be used (the suite fails on the unmutated server there)."""
 
@@ -49,6 +86,7 @@ class Outcome:
     killed_by: list[str]  # requirement IDs the suite reported broken
     case: str  # the first case that failed
     source_sha: str  # the mutated file as it was, so that a changed file is run again
+    mode: str = DEFAULT_MODE.name  # the server's mode the suite met it in
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -69,45 +107,90 @@ class Worker:
             else:
                 shutil.copy2(source, folder / name)
         self.reports = folder / "reports"
+        self.checked: set[str] = set()  # the modes whose unmutated run passed here
 
-    def baseline(self) -> float:
-        """Runs the suite on the unmutated copy; it must pass. Returns the seconds it took."""
+    def baseline(self, mode: Mode = DEFAULT_MODE) -> float:
+        """Runs the suite on the unmutated copy in the mode; it must pass. Returns the seconds
+        it took."""
         where = self._python("import conformance; print(conformance.__file__)").strip()
         if not Path(where).is_relative_to(self.folder):
             raise WorkerError(f"the suite imports conformance from {where}, not the copy")
         started = time.monotonic()
-        result = self._suite(timeout=600)
+        result = self._suite(600, mode)
         if result.returncode != 0:
-            tail = result.stdout.strip().splitlines()[-3:]
-            raise WorkerError(f"the suite fails on the unmutated server: {' / '.join(tail)}")
+            tail = " / ".join(result.output.strip().splitlines()[-3:])
+            raise WorkerError(f"the suite fails on the unmutated server ({mode.name}): {tail}")
+        self.checked.add(mode.name)
         return time.monotonic() - started
 
-    def run(self, mutant: Mutant, timeout: float, source_sha: str) -> Outcome:
+    def run(
+        self, mutant: Mutant, timeout: float, source_sha: str, mode: Mode = DEFAULT_MODE
+    ) -> Outcome:
+        if mode.name not in self.checked:
+            self.baseline(mode)
         started = time.monotonic()
         path = self.folder / mutant.file
         self._forget_bytecode(path)
         with use_mutation(path, operator(mutant.operator), mutant.occurrence) as (_, mutated):
             if mutated is None:
-                return Outcome(mutant.id, "error", None, 0.0, [], "no such mutant", source_sha)
+                return Outcome(
+                    mutant.id, "error", None, 0.0, [], "no such mutant", source_sha, mode.name
+                )
             try:
-                result = self._suite(timeout)
+                result = self._suite(timeout, mode)
             finally:
                 self._forget_bytecode(path)
-        if result.returncode == KILLED:
-            seconds = time.monotonic() - started
-            return Outcome(mutant.id, "timeout", None, seconds, [], "", source_sha)
         seconds = round(time.monotonic() - started, 2)
+        if result.returncode == KILLED:
+            return Outcome(mutant.id, "timeout", None, seconds, [], "", source_sha, mode.name)
         status = NOTICED.get(result.returncode, "survived" if result.returncode == 0 else "error")
         killed_by, case = verdicts(result.report)
         if status == "error":
             case = " / ".join(result.output.strip().splitlines()[-2:])
-        return Outcome(mutant.id, status, result.returncode, seconds, killed_by, case, source_sha)
+        return Outcome(
+            mutant.id, status, result.returncode, seconds, killed_by, case, source_sha, mode.name
+        )
 
-    def _suite(self, timeout: float) -> SuiteRun:
-        """The suite through the kit's harness, on this copy of the tree (watchdog included)."""
+    def _suite(self, timeout: float, mode: Mode) -> SuiteRun:
+        """The suite through the kit's harness, on this copy of the tree (watchdog included),
+        against the server in the mode."""
         shutil.rmtree(self.reports, ignore_errors=True)
-        command = [sys.executable, *SUITE, f"--report-dir={self.reports}"]
-        return run_command(command, self.folder, self.reports, self._env(), timeout)
+        command = [sys.executable, *SUITE, f"--report-dir={self.reports}", *mode.suite_args]
+        if mode.server_args is None:
+            return run_command(command, self.folder, self.reports, self._env(), timeout)
+        with self._served(mode.server_args) as base_url:
+            command += ["--base-url", base_url, "--writes", "all"]
+            return run_command(command, self.folder, self.reports, self._env(), timeout)
+
+    @contextmanager
+    def _served(self, args: tuple[str, ...]) -> Iterator[str]:
+        """The mutated reference server of this copy on a free port; yields its base URL."""
+        command = [sys.executable, "-m", "conformance.reference", "--port", "0", *args]
+        server = subprocess.Popen(
+            command, cwd=self.folder, env=self._env(), stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        watchdog = threading.Timer(SERVER_START_SECONDS, server.kill)
+        watchdog.start()
+        try:
+            base_url = self._base_url(server)
+            watchdog.cancel()
+            yield base_url
+        finally:
+            watchdog.cancel()
+            server.terminate()
+            server.communicate(timeout=30)
+
+    @staticmethod
+    def _base_url(server: subprocess.Popen[str]) -> str:
+        assert server.stdout is not None
+        said: list[str] = []
+        for line in server.stdout:
+            found = SERVING.search(line.strip())
+            if found:
+                return found.group(1)
+            said.append(line.strip())
+        raise WorkerError(f"the mutated server did not start: {' / '.join(said[-3:])}")
 
     def _python(self, code: str) -> str:
         done = subprocess.run(

@@ -7,7 +7,10 @@
 - ``allowed``, with ``why`` (the freedom of the contract) and the ``variant`` of
   ``tests/variants`` that serves the same answer;
 - ``fixed``, with the ``requirement`` a new or sharper case checks and the ``broken`` server of
-  ``tests/broken/catalogue.py`` that the case catches.
+  ``tests/broken/catalogue.py`` that the case catches;
+- ``mode``, with ``why`` only another ``mode`` of the server than the embedded default reaches
+  the change (runner.MODES): the mutant is run again there, and the verdict stands only if it
+  is killed there (a survivor of that mode too is untriaged until it gets one of the others).
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ import yaml
 from .population import ROOT
 
 TRIAGE_FILE = ROOT / "tests" / "mutation" / "survivors.yaml"
-VERDICTS = ("equivalent", "allowed", "fixed")
+VERDICTS = ("equivalent", "allowed", "fixed", "mode")
 REQUIRED = {
     "equivalent": ("why",),
     "allowed": ("why", "variant"),
     "fixed": ("requirement", "broken"),
+    "mode": ("why", "mode"),
 }
 
 
@@ -74,10 +78,11 @@ def problems(
     variants: set[str],
     broken: set[str],
     requirements: set[str],
+    modes: set[str],
 ) -> list[str]:
     """What is wrong with the entries, one line each: a mutant that no longer exists or whose
-    change moved (``changes``: the change of every mutant by id), or a variant, broken server
-    or requirement an entry names that does not exist."""
+    change moved (``changes``: the change of every mutant by id), or a variant, broken server,
+    requirement or mode an entry names that does not exist."""
     found: list[str] = []
     for entry in entries.values():
         if entry.id not in changes:
@@ -89,6 +94,7 @@ def problems(
             "variant": variants,
             "broken": broken,
             "requirement": requirements,
+            "mode": modes,
         }
         for key, known in named.items():
             value = entry.details.get(key)

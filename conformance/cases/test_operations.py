@@ -222,6 +222,27 @@ def test_monitoring_without_target_is_refused(name, own_device):
     expect_unchanged(caller, device_id, before, "DEV-OPS-006", reply)
 
 
+@pytest.mark.requirement("DEV-HTTP-005")
+@pytest.mark.parametrize(
+    ("member", "value"),
+    [("supervisorMonitoringScope", "Everything"), ("supervisorMonitoringMode", "Loudly")],
+    ids=["scope-unknown", "mode-unknown"],
+)
+def test_monitoring_with_an_unknown_scope_or_mode_is_refused(
+    member, value, own_device, agent_device_uri
+):
+    """A supervisor posts ListenIn on an agent's device, everything right but one enumerated
+    member outside the seed's values (openapi/decisions.md#enumerations); 400, no change. A
+    supervisor's own device offers ListenIn, so the value is the only thing to refuse."""
+    caller, device_id = own_device("supervisor")
+    before, _ = state_of(caller, device_id)
+    reply = operate(
+        caller, device_id, "ListenIn", targetDeviceUri=agent_device_uri, **{member: value}
+    )
+    expect_status(reply, {400}, "DEV-HTTP-005", f"ListenIn with {member} {value!r}")
+    expect_unchanged(caller, device_id, before, "DEV-HTTP-005", reply)
+
+
 @pytest.mark.requirement("DEV-MON-007")
 @pytest.mark.parametrize("name", ["ListenIn", "BargeIn", "Coach"])
 def test_a_device_cannot_monitor_itself(name, own_device):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from conformance.reference import ReferenceApp
 from conformance.reference.app import ApiError
 from conformance.reference.fixtures import ROLE_SUPERVISOR
+from conformance.reference.state import MONITORING_MODES, MONITORING_SCOPES
 
 from .faults import (
     COLLECTIONS,
@@ -82,6 +83,12 @@ from .replacements import (
     without_allow,
     without_capability,
 )
+
+# The seed's values of ListenIn's members (openapi/decisions.md#enumerations).
+MONITORING_VALUES = {
+    "supervisorMonitoringScope": MONITORING_SCOPES,
+    "supervisorMonitoringMode": MONITORING_MODES,
+}
 
 
 @dataclass(frozen=True)
@@ -424,6 +431,37 @@ CATALOGUE: tuple[Broken, ...] = (
         ),
     ),
     Broken(
+        "model-length-unchecked",
+        "A create takes a model longer than the contract's 64 characters (cut to 64).",
+        ("DEV-HTTP-005",),
+        layered(
+            rewrite_request(
+                lambda b: (
+                    b.update(model=b["model"][:64])
+                    if isinstance(b.get("model"), str) and len(b["model"]) > 64
+                    else None
+                ),
+                route(COLLECTIONS, "POST"),
+            )
+        ),
+    ),
+    Broken(
+        "monitoring-values-unchecked",
+        "ListenIn takes a supervisorMonitoringScope or Mode outside the seed's values (as the"
+        " default).",
+        ("DEV-HTTP-005",),
+        layered(
+            rewrite_request(
+                lambda b: [
+                    b.pop(member)
+                    for member, known in MONITORING_VALUES.items()
+                    if member in b and b[member] not in known
+                ],
+                route(DEVICE, "POST"),
+            )
+        ),
+    ),
+    Broken(
         "unknown-query-refused",
         "A query parameter other than `fields` is answered 400.",
         ("DEV-HTTP-006",),
@@ -594,6 +632,19 @@ CATALOGUE: tuple[Broken, ...] = (
         layered(
             rewrite_json(
                 each_device(set_attribute("country", lambda c: {**c, "code": c["code"].lower()})),
+                ALL_VIEWS,
+            )
+        ),
+    ),
+    Broken(
+        "extension-with-a-country-code",
+        "An internal extension's country shows code `GB` beside its empty name and calling code.",
+        ("DEV-ATTR-005",),
+        layered(
+            rewrite_json(
+                each_device(
+                    set_attribute("country", lambda c: {**c, "code": c["code"] or "GB"} if c else c)
+                ),
                 ALL_VIEWS,
             )
         ),

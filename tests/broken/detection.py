@@ -50,8 +50,6 @@ class Detection:
 
     @property
     def verdict(self) -> str:
-        if not self.expected:  # the unbroken server
-            return "passes" if self.returncode == 0 and not self.failed else "FAILS"
         if self.caught:
             return "caught" if self.gap is None else "caught (gap closed: drop `gap`)"
         return "missed" if self.gap is None else "missed (known gap)"
@@ -101,16 +99,14 @@ def write_reports(
 
 
 def markdown(found: list[Detection], wall: float, workers: int) -> str:
-    broken = [d for d in found if d.expected]
-    caught = sum(d.caught for d in broken)
-    gaps = [d for d in broken if d.gap]
-    unbroken = [d.verdict for d in found if not d.expected]
+    caught = sum(d.caught for d in found)
+    gaps = [d for d in found if d.gap]
     lines = [
         "# Broken servers: does the suite catch each planted fault?",
         "",
-        f"{caught} of {len(broken)} broken servers caught under the requirements they break; "
-        f"{len(gaps)} known gap{'' if len(gaps) == 1 else 's'}. The unbroken reference server: "
-        f"{unbroken[0] if unbroken else 'not run'}.",
+        f"{caught} of {len(found)} broken servers caught under the requirements they break; "
+        f"{len(gaps)} known gap{'' if len(gaps) == 1 else 's'}. That the unbroken reference "
+        "server passes is in variants.md (its controls).",
         f"{len(found)} runs in {wall:.0f} s, {workers} at a time "
         f"(their own times add up to {sum(d.seconds for d in found):.0f} s).",
         "",

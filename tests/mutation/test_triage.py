@@ -7,6 +7,7 @@ import pytest
 
 from benchmarks.mutation import triage
 from benchmarks.mutation.population import by_id, population
+from benchmarks.mutation.runner import MODES
 from conformance.contract import catalogue
 from tests.broken.catalogue import CATALOGUE
 from tests.variants.table import VARIANTS
@@ -17,6 +18,7 @@ def names() -> dict[str, set[str]]:
         "variants": {variant.name for variant in VARIANTS},
         "broken": {server.name for server in CATALOGUE},
         "requirements": set(catalogue()),
+        "modes": set(MODES) - {"default"},
     }
 
 
@@ -33,14 +35,16 @@ def test_the_check_finds_a_moved_mutant_and_names_that_do_not_exist() -> None:
         "a": triage.Entry("a", "x -> y", "allowed", {"why": "w", "variant": "no-such"}),
         "b": triage.Entry("b", "x -> y", "fixed", {"requirement": "DEV-X", "broken": "nope"}),
         "gone": triage.Entry("gone", "x -> y", "equivalent", {"why": "w"}),
+        "c": triage.Entry("c", "x -> y", "mode", {"why": "w", "mode": "8.5.9"}),
     }
-    found = triage.problems(entries, {"a": "x -> z", "b": "x -> y"}, **names())
+    found = triage.problems(entries, {"a": "x -> z", "b": "x -> y", "c": "x -> y"}, **names())
     assert found == [
         "a: the change is now 'x -> z'",
         "a: no variant 'no-such'",
         "b: no broken 'nope'",
         "b: no requirement 'DEV-X'",
         "gone: no such mutant",
+        "c: no mode '8.5.9'",
     ]
 
 
@@ -49,6 +53,7 @@ def test_the_check_finds_a_moved_mutant_and_names_that_do_not_exist() -> None:
     [
         ("- {id: a, change: c, verdict: maybe}", "verdict is one of"),
         ("- {id: a, change: c, verdict: allowed, why: w}", "an allowed entry needs variant"),
+        ("- {id: a, change: c, verdict: mode, why: w}", "a mode entry needs mode"),
         ("- {id: a, change: c, verdict: equivalent, why: w}\n" * 2, "a is triaged twice"),
     ],
 )
