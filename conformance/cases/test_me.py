@@ -12,7 +12,8 @@ from conformance.target import IDENTITIES
 @pytest.mark.requirement("DEV-ME-001")
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_me_returns_the_caller(identity, client):
-    """Sends GET /me; `user` holds a non-empty id, the login name and ROLE_ roles."""
+    """Sends GET /me; `user` holds a non-empty id, the login name, ROLE_ roles and, when shown,
+    enabled true."""
     caller = client(identity)
     # Unchecked first: a user record without its id is DEV-ME-001, not only a contract breach.
     reply = get_unchecked(caller, "/me")
@@ -39,6 +40,14 @@ def test_me_returns_the_caller(identity, client):
         "DEV-ME-001",
         "user.roles, a non-empty list of ROLE_ names",
         f"{roles!r}",
+        reply.exchange,
+    )
+    # Whoever has just logged in is an enabled user: a record saying otherwise is not the caller's.
+    expect(
+        user.get("enabled", True) is True,
+        "DEV-ME-001",
+        "user.enabled true, when shown (the caller has just logged in)",
+        f"{user.get('enabled')!r}",
         reply.exchange,
     )
     settle(caller, reply)

@@ -335,6 +335,12 @@ CATALOGUE: tuple[Broken, ...] = (
         ("DEV-ME-001",),
         layered(rewrite_json(user_field("userName", str.upper), route("/me"))),
     ),
+    Broken(
+        "me-shows-disabled",
+        "GET /me shows the caller with `enabled` false.",
+        ("DEV-ME-001",),
+        layered(rewrite_json(user_field("enabled", lambda _: False), route("/me"))),
+    ),
     # ---------------------------------------------------------------- envelope
     Broken(
         "errors-as-text-plain",

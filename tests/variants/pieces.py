@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import phonenumbers
@@ -283,6 +284,26 @@ class RefusesUnofferedWith403(ReferenceApp):
         self.store = OfferedOnlyStore(self.fixtures, self.capabilities, FORBIDDEN)
 
 
+# ---------------------------------------------------------------- request bodies
+
+# The bound of OtherBodyReader: far above every body the contract describes with sensible values.
+SMALL_BODY_BYTES = 1024
+
+
+class OtherBodyReader(ReferenceApp):
+    """Reads a body as JSON whatever media type it is labelled with, refuses one labelled with
+    none, and bounds bodies at 1 KiB (openapi/decisions.md#request-bodies: how a server reads
+    what is not its contract's is its own)."""
+
+    def json_body(self, request: Request) -> Json:
+        if not request.mimetype:
+            raise ApiError(400, INVALID_PARAMETER, "Content-Type is required")
+        if (request.content_length or 0) > SMALL_BODY_BYTES:
+            raise ApiError(400, INVALID_PARAMETER, f"The body exceeds {SMALL_BODY_BYTES} bytes")
+        as_json = Request({**request.environ, "CONTENT_TYPE": "application/json"})
+        return ReferenceApp.json_body(self, as_json)
+
+
 # ---------------------------------------------------------------- deployment
 
 
@@ -292,6 +313,16 @@ class PrefixAwareApp(ReferenceApp):
     @staticmethod
     def origin(request: Request) -> str:
         return f"http://{request.host or 'localhost'}{request.script_root}"
+
+
+class NoDevicesYet(ReferenceApp):
+    """A deployment where no device exists yet: every list is empty until a client creates one
+    (openapi/decisions.md#the-target: the suite assumes nothing about a server's data)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fixtures = replace(self.fixtures, devices=())
+        self.store = Store(self.fixtures)
 
 
 def under_prefix(app: WSGIApplication, prefix: str) -> WSGIApplication:

@@ -110,6 +110,11 @@ VARIANTS = [
     Variant("other-fixtures",
             "other users, ids, passwords, countries and numbers; more devices",
             other_fixtures),
+    Variant("no-devices-yet", "no device exists until a client creates one",
+            plain(pieces.NoDevicesYet)),
+    Variant("other-body-reader",
+            "bodies read as JSON whatever their label, refused unlabelled or over 1 KiB",
+            plain(pieces.OtherBodyReader)),
     # The 8.5.2 profile's freedoms (openapi/decisions.md#gws-852-and-later).
     Variant("reference-852", "the reference server in the 8.5.2 profile, as a control",
             plain(lambda: ReferenceApp(profile="8.5.2")), profile="8.5.2"),

@@ -103,6 +103,18 @@ PROBES = {
         "agent", "GET", "/me", lambda r, b: b["user"]["userName"] == "kenji.tanaka"
     ),
     "reference-852": Probe("agent", "GET", ALL, first_device(lambda d: "voiceServiceUri" in d)),
+    "no-devices-yet": Probe(
+        "admin", "GET", "/devices", lambda r, body: r.status_code == 200 and body["uris"] == []
+    ),
+    # The reference takes the padding and refuses the number in use (403); the variant refuses
+    # the size first.
+    "other-body-reader": Probe(
+        "admin",
+        "POST",
+        "/devices",
+        status(400, 2),
+        {"phoneNumber": "+16509870000", "note": "x" * 1100},
+    ),
     "voice-environment-link-852": Probe(
         "agent",
         "GET",
