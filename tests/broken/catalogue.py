@@ -509,6 +509,17 @@ CATALOGUE: tuple[Broken, ...] = (
         patched(project=lambda self, attributes, fields: attributes),
     ),
     Broken(
+        "full-view-lacks-phone-number",
+        "`fields=*` leaves phoneNumber out, which `fields=phoneNumber` shows.",
+        ("DEV-FLD-003",),
+        layered(
+            rewrite_json(
+                each_device(drop_attribute("phoneNumber")),
+                lambda seen: ALL_VIEWS(seen) and seen.query.get("fields") == ["*"],
+            )
+        ),
+    ),
+    Broken(
         "id-only-when-asked",
         "`fields=a,b` leaves `id` out unless named.",
         ("DEV-FLD-004",),
