@@ -29,6 +29,8 @@ CREATE_BODIES = {
     "string": b'"+442079460577"',
     "number-as-integer": b'{"phoneNumber": 442079460577}',
     "network-unknown": b'{"phoneNumber": "+442079460578", "telephonyNetwork": "Satellite"}',
+    # `+` and digits, but no country calling code starts with 0: no number at all (ITU-T E.164).
+    "number-of-no-plan": b'{"phoneNumber": "+0123456789"}',
 }
 
 

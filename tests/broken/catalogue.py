@@ -437,6 +437,21 @@ CATALOGUE: tuple[Broken, ...] = (
         ),
     ),
     Broken(
+        "unparsable-number-crashes",
+        "A create whose phoneNumber is `+` and digits but no number (+0...) is answered 500.",
+        ("DEV-HTTP-002",),
+        layered(
+            answer(
+                500,
+                INTERNAL_ERROR,
+                lambda seen: (
+                    route(COLLECTIONS, "POST")(seen)
+                    and str((seen.body or {}).get("phoneNumber", "")).startswith("+0")
+                ),
+            )
+        ),
+    ),
+    Broken(
         "model-length-unchecked",
         "A create takes a model longer than the contract's 64 characters (cut to 64).",
         ("DEV-HTTP-005",),

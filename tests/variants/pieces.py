@@ -30,6 +30,7 @@ from conformance.reference.state import (
     FORBIDDEN,
     INVALID_PARAMETER,
     Device,
+    NewDevice,
     OperationRequest,
     Rejected,
     Store,
@@ -202,9 +203,24 @@ class IdOnly(ReferenceApp):
 OTHER_DEFAULT_MODEL = "Generic SIP Phone"
 
 
+class DoNotDisturbAtFirstStore(Store):
+    """Creates every device with do-not-disturb on."""
+
+    def create_device(self, new: NewDevice, owner: User | None = None) -> Device:
+        device = replace(super().create_device(new, owner), do_not_disturb=True)
+        with self._lock:
+            self._devices[device.id] = device
+        return device
+
+
 class OtherDefaultModel(ReferenceApp):
-    """A device created without a model shows the server's own default, not CloudDevice
+    """A created device shows the server's own defaults: a model of its own when the create
+    sent none, not CloudDevice, and do-not-disturb on
     (openapi/decisions.md#defaults-of-a-created-device)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store = DoNotDisturbAtFirstStore(self.fixtures)
 
     def new_device(self, call: Call, owner: User | None) -> Device:
         body = {"model": OTHER_DEFAULT_MODEL, **self.json_body(call.request)}

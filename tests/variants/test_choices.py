@@ -60,7 +60,9 @@ PROBES = {
         "admin",
         "POST",
         "/devices",
-        lambda r, b: b["device"]["model"] == "Generic SIP Phone",
+        lambda r, b: (
+            b["device"]["model"] == "Generic SIP Phone" and b["device"]["doNotDisturb"] == "On"
+        ),
         {"phoneNumber": "+442079460997"},
         then="/devices/{id}",
     ),
