@@ -163,6 +163,15 @@ class RefusesUnknownFields(ReferenceApp):
         return names
 
 
+class BareUserRecord(ReferenceApp):
+    """GET /me shows only what DEV-ME-001 asks for: id, userName and roles
+    (openapi/decisions.md#the-callers-user-record)."""
+
+    def render_user(self, user: User) -> Json:
+        shown = ReferenceApp.render_user(self, user)
+        return {key: shown[key] for key in ("id", "userName", "roles")}
+
+
 # ---------------------------------------------------------------- what a device shows
 
 # The attributes of the seed's own sample devices

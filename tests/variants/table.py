@@ -111,6 +111,8 @@ VARIANTS = [
     Variant("other-fixtures",
             "other users, ids, passwords, countries and numbers; more devices",
             other_fixtures),
+    Variant("bare-user-record", "GET /me shows only the user's id, userName and roles",
+            plain(pieces.BareUserRecord)),
     Variant("no-devices-yet", "no device exists until a client creates one",
             plain(pieces.NoDevicesYet)),
     Variant("other-body-reader",

@@ -105,6 +105,9 @@ PROBES = {
         "agent", "GET", "/me", lambda r, b: b["user"]["userName"] == "kenji.tanaka"
     ),
     "reference-852": Probe("agent", "GET", ALL, first_device(lambda d: "voiceServiceUri" in d)),
+    "bare-user-record": Probe(
+        "agent", "GET", "/me", lambda r, body: set(body["user"]) == {"id", "userName", "roles"}
+    ),
     "no-devices-yet": Probe(
         "admin", "GET", "/devices", lambda r, body: r.status_code == 200 and body["uris"] == []
     ),
