@@ -26,6 +26,9 @@ from conformance.target import Credentials, Target
 ANONYMOUS = "anonymous"
 MALFORMED = "malformed"
 WRONG_PASSWORD = "wrong-password"
+# A real login sent under another scheme than Basic (RFC 9110 section 11.4): not Basic
+# credentials, whatever its token holds.
+OTHER_SCHEME = "other-scheme"
 MALFORMED_AUTHORIZATION = "Basic not*base64"
 
 CHUNK = 64 * 1024
@@ -223,7 +226,10 @@ class Client:
             return MALFORMED_AUTHORIZATION
         if self.credentials is None:
             return None
-        return basic(self.credentials.user, self.credentials.password)
+        login = basic(self.credentials.user, self.credentials.password)
+        if self.identity == OTHER_SCHEME:
+            return "Bearer " + login.removeprefix("Basic ")
+        return login
 
     def url(self, path: str, params: dict[str, str] | None = None) -> str:
         url = self.target.base_url + path

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD, Client
+from conformance.client import ANONYMOUS, MALFORMED, OTHER_SCHEME, WRONG_PASSWORD, Client
 from conformance.discovery import Inventory, Unusable, discover
 from conformance.numbers_pool import NumberPool
 from conformance.plugin import (
@@ -125,15 +125,18 @@ def client(clients: dict[str, Client], inventory: Inventory) -> Callable[[str], 
 
 @pytest.fixture(scope="session")
 def stranger(target: Target) -> Callable[[str], Client]:
-    """Clients that are not real users: anonymous, a malformed header, a wrong password."""
+    """Clients that are not real users: anonymous, a malformed header, a wrong password, a real
+    login under another scheme than Basic."""
 
     def make(kind: str) -> Client:
         if kind in (ANONYMOUS, MALFORMED):
             return Client(target, kind, None)
-        assert kind == WRONG_PASSWORD
+        assert kind in (WRONG_PASSWORD, OTHER_SCHEME)
         known = next(iter(target.credentials.values()), None)
         if known is None:
-            pytest.skip("a wrong password needs a real user name: no credentials given")
-        return Client(target, kind, Credentials(known.user, known.password + "-wrong", ""))
+            pytest.skip(f"{kind} needs a real user name: no credentials given")
+        password = known.password + "-wrong" if kind == WRONG_PASSWORD else known.password
+        # No environment variable: the reproduction line shows the header, redacted.
+        return Client(target, kind, Credentials(known.user, password, ""))
 
     return make

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client import ANONYMOUS, MALFORMED, WRONG_PASSWORD
+from conformance.client import ANONYMOUS, MALFORMED, OTHER_SCHEME, WRONG_PASSWORD
 from conformance.contract import operations
 from conformance.steps import expect_status, get
 
-KINDS = {ANONYMOUS: "DEV-AUTH-001", MALFORMED: "DEV-AUTH-002", WRONG_PASSWORD: "DEV-AUTH-003"}
+KINDS = {
+    ANONYMOUS: "DEV-AUTH-001",
+    MALFORMED: "DEV-AUTH-002",
+    OTHER_SCHEME: "DEV-AUTH-002",
+    WRONG_PASSWORD: "DEV-AUTH-003",
+}
 MISSING_ID = "00000000-0000-4000-8000-00000000f00d"
 
 
@@ -32,7 +37,8 @@ def cases() -> list[object]:
 
 @pytest.mark.parametrize(("kind", "path"), cases())
 def test_requests_without_valid_credentials_are_401(kind, path, stranger):
-    """Sends a GET with no, malformed or wrong credentials; the answer is 401 (statusCode 20)."""
+    """Sends a GET with no, malformed or wrong credentials, or a real login under a scheme other
+    than Basic; the answer is 401 (statusCode 20)."""
     reply = get(stranger(kind), path)
     expect_status(reply, {401}, KINDS[kind], f"GET {path} as {kind}")
 

@@ -46,6 +46,7 @@ from .replacements import (
     NOT_FOUND,
     anonymous_is_admin,
     any_password,
+    any_scheme,
     as_supervisor,
     capabilities_as_first_shown,
     capabilities_plus,
@@ -181,6 +182,12 @@ CATALOGUE: tuple[Broken, ...] = (
         ),
     ),
     # ---------------------------------------------------------------- authentication
+    Broken(
+        "any-scheme-accepted",
+        "A real login is accepted under any scheme (`Bearer` with a Basic token), not only Basic.",
+        ("DEV-AUTH-002",),
+        patched(authenticate=any_scheme),
+    ),
     Broken(
         "anonymous-is-admin",
         "A request without Authorization is served as the admin.",

@@ -43,6 +43,16 @@ def any_password(self: ReferenceApp, request: Any) -> User:
     return user
 
 
+def any_scheme(self: ReferenceApp, request: Any) -> User:
+    """Reads the token of any scheme as Basic credentials."""
+    _, _, token = request.headers.get("Authorization", "").partition(" ")
+    credentials = self.basic_credentials(f"Basic {token}")
+    user = self.store.user_by_name(credentials[0]) if credentials else None
+    if user is None or credentials is None or user.password != credentials[1]:
+        raise self.unauthorized("Access denied")
+    return user
+
+
 def as_supervisor(self: ReferenceApp, call: Call, device_id: str) -> Any:
     """Runs the operation as if the caller held ROLE_SUPERVISOR."""
     promoted = replace(call.user, roles=(*call.user.roles, ROLE_SUPERVISOR))
