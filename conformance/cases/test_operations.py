@@ -225,20 +225,23 @@ def test_monitoring_without_target_is_refused(name, own_device):
 @pytest.mark.requirement("DEV-HTTP-005")
 @pytest.mark.parametrize(
     ("member", "value"),
-    [("supervisorMonitoringScope", "Everything"), ("supervisorMonitoringMode", "Loudly")],
-    ids=["scope-unknown", "mode-unknown"],
+    [
+        ("supervisorMonitoringScope", "Everything"),
+        ("supervisorMonitoringMode", "Loudly"),
+        # Not a URI at all (RFC 3986: an IPv6 host needs its closing bracket).
+        ("targetDeviceUri", "http://[::1/api/v2/devices/1"),
+    ],
+    ids=["scope-unknown", "mode-unknown", "target-not-a-uri"],
 )
-def test_monitoring_with_an_unknown_scope_or_mode_is_refused(
-    member, value, own_device, agent_device_uri
-):
-    """A supervisor posts ListenIn on an agent's device, everything right but one enumerated
-    member outside the seed's values (openapi/decisions.md#enumerations); 400, no change. A
-    supervisor's own device offers ListenIn, so the value is the only thing to refuse."""
+def test_a_listen_in_with_one_bad_member_is_refused(member, value, own_device, agent_device_uri):
+    """A supervisor posts ListenIn on an agent's device, everything right but one member: an
+    enumerated one outside the seed's values (openapi/decisions.md#enumerations), or a target
+    that is no URI; 400, no change. A supervisor's own device offers ListenIn, so the member is
+    the only thing to refuse."""
     caller, device_id = own_device("supervisor")
     before, _ = state_of(caller, device_id)
-    reply = operate(
-        caller, device_id, "ListenIn", targetDeviceUri=agent_device_uri, **{member: value}
-    )
+    body = {"targetDeviceUri": agent_device_uri, member: value}
+    reply = operate(caller, device_id, "ListenIn", **body)
     expect_status(reply, {400}, "DEV-HTTP-005", f"ListenIn with {member} {value!r}")
     expect_unchanged(caller, device_id, before, "DEV-HTTP-005", reply)
 

@@ -459,6 +459,21 @@ CATALOGUE: tuple[Broken, ...] = (
         ),
     ),
     Broken(
+        "malformed-target-crashes",
+        "ListenIn whose targetDeviceUri is no URI (`http://[`...) is answered 500.",
+        ("DEV-HTTP-002",),
+        layered(
+            answer(
+                500,
+                INTERNAL_ERROR,
+                lambda seen: (
+                    route(DEVICE, "POST")(seen)
+                    and str((seen.body or {}).get("targetDeviceUri", "")).startswith("http://[")
+                ),
+            )
+        ),
+    ),
+    Broken(
         "model-length-unchecked",
         "A create takes a model longer than the contract's 64 characters (cut to 64).",
         ("DEV-HTTP-005",),
