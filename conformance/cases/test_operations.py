@@ -222,27 +222,37 @@ def test_monitoring_without_target_is_refused(name, own_device):
     expect_unchanged(caller, device_id, before, "DEV-OPS-006", reply)
 
 
+# A device id that names no device: the agent's device URI with this id in place of its own.
+UNKNOWN_DEVICE_ID = "00000000-0000-4000-8000-00000000f00d"
+
+
 @pytest.mark.requirement("DEV-HTTP-005")
 @pytest.mark.parametrize(
-    ("member", "value"),
+    ("member", "value", "refusals"),
     [
-        ("supervisorMonitoringScope", "Everything"),
-        ("supervisorMonitoringMode", "Loudly"),
+        ("supervisorMonitoringScope", "Everything", {400}),
+        ("supervisorMonitoringMode", "Loudly", {400}),
         # Not a URI at all (RFC 3986: an IPv6 host needs its closing bracket).
-        ("targetDeviceUri", "http://[::1/api/v2/devices/1"),
+        ("targetDeviceUri", "http://[::1/api/v2/devices/1", {400}),
+        # A device URI naming no device: a bad member (400), or a device not found (404).
+        ("targetDeviceUri", UNKNOWN_DEVICE_ID, {400, 404}),
     ],
-    ids=["scope-unknown", "mode-unknown", "target-not-a-uri"],
+    ids=["scope-unknown", "mode-unknown", "target-not-a-uri", "target-unknown"],
 )
-def test_a_listen_in_with_one_bad_member_is_refused(member, value, own_device, agent_device_uri):
+def test_a_listen_in_with_one_bad_member_is_refused(
+    member, value, refusals, own_device, agent_device_uri
+):
     """A supervisor posts ListenIn on an agent's device, everything right but one member: an
     enumerated one outside the seed's values (openapi/decisions.md#enumerations), or a target
-    that is no URI; 400, no change. A supervisor's own device offers ListenIn, so the member is
-    the only thing to refuse."""
+    that is no URI or names no device; refused, no change. A supervisor's own device offers
+    ListenIn, so the member is the only thing to refuse."""
     caller, device_id = own_device("supervisor")
     before, _ = state_of(caller, device_id)
+    if value == UNKNOWN_DEVICE_ID:
+        value = agent_device_uri.rstrip("/").rsplit("/", 1)[0] + "/" + UNKNOWN_DEVICE_ID
     body = {"targetDeviceUri": agent_device_uri, member: value}
     reply = operate(caller, device_id, "ListenIn", **body)
-    expect_status(reply, {400}, "DEV-HTTP-005", f"ListenIn with {member} {value!r}")
+    expect_status(reply, refusals, "DEV-HTTP-005", f"ListenIn with {member} {value!r}")
     expect_unchanged(caller, device_id, before, "DEV-HTTP-005", reply)
 
 

@@ -474,6 +474,21 @@ CATALOGUE: tuple[Broken, ...] = (
         ),
     ),
     Broken(
+        "unknown-target-crashes",
+        "ListenIn whose targetDeviceUri names no device is answered 500.",
+        ("DEV-HTTP-002",),
+        layered(
+            answer(
+                500,
+                INTERNAL_ERROR,
+                lambda seen: (
+                    route(DEVICE, "POST")(seen)
+                    and str((seen.body or {}).get("targetDeviceUri", "")).endswith("f00d")
+                ),
+            )
+        ),
+    ),
+    Broken(
         "model-length-unchecked",
         "A create takes a model longer than the contract's 64 characters (cut to 64).",
         ("DEV-HTTP-005",),
