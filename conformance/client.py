@@ -29,6 +29,9 @@ WRONG_PASSWORD = "wrong-password"
 # A real login sent under another scheme than Basic (RFC 9110 section 11.4): not Basic
 # credentials, whatever its token holds.
 OTHER_SCHEME = "other-scheme"
+# A real login's Basic token with a character outside the base64 alphabet in it, which a decoder
+# must reject (RFC 4648 section 3.3), not skip.
+NOT_BASE64 = "not-base64"
 MALFORMED_AUTHORIZATION = "Basic not*base64"
 
 CHUNK = 64 * 1024
@@ -227,8 +230,11 @@ class Client:
         if self.credentials is None:
             return None
         login = basic(self.credentials.user, self.credentials.password)
+        token = login.removeprefix("Basic ")
         if self.identity == OTHER_SCHEME:
-            return "Bearer " + login.removeprefix("Basic ")
+            return f"Bearer {token}"
+        if self.identity == NOT_BASE64:
+            return f"Basic {token[:4]}*{token[4:]}"
         return login
 
     def url(self, path: str, params: dict[str, str] | None = None) -> str:

@@ -7,7 +7,14 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from conformance.client import ANONYMOUS, MALFORMED, OTHER_SCHEME, WRONG_PASSWORD, Client
+from conformance.client import (
+    ANONYMOUS,
+    MALFORMED,
+    NOT_BASE64,
+    OTHER_SCHEME,
+    WRONG_PASSWORD,
+    Client,
+)
 from conformance.discovery import Inventory, Unusable, discover
 from conformance.numbers_pool import NumberPool
 from conformance.plugin import (
@@ -126,12 +133,12 @@ def client(clients: dict[str, Client], inventory: Inventory) -> Callable[[str], 
 @pytest.fixture(scope="session")
 def stranger(target: Target) -> Callable[[str], Client]:
     """Clients that are not real users: anonymous, a malformed header, a wrong password, a real
-    login under another scheme than Basic."""
+    login under another scheme than Basic or with a character outside base64 in its token."""
 
     def make(kind: str) -> Client:
         if kind in (ANONYMOUS, MALFORMED):
             return Client(target, kind, None)
-        assert kind in (WRONG_PASSWORD, OTHER_SCHEME)
+        assert kind in (WRONG_PASSWORD, OTHER_SCHEME, NOT_BASE64)
         known = next(iter(target.credentials.values()), None)
         if known is None:
             pytest.skip(f"{kind} needs a real user name: no credentials given")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client import ANONYMOUS, MALFORMED, OTHER_SCHEME, WRONG_PASSWORD
+from conformance.client import ANONYMOUS, MALFORMED, NOT_BASE64, OTHER_SCHEME, WRONG_PASSWORD
 from conformance.contract import operations
 from conformance.steps import expect_status, get
 
@@ -12,6 +12,7 @@ KINDS = {
     ANONYMOUS: "DEV-AUTH-001",
     MALFORMED: "DEV-AUTH-002",
     OTHER_SCHEME: "DEV-AUTH-002",
+    NOT_BASE64: "DEV-AUTH-002",
     WRONG_PASSWORD: "DEV-AUTH-003",
 }
 MISSING_ID = "00000000-0000-4000-8000-00000000f00d"

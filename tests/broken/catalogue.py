@@ -56,6 +56,7 @@ from .replacements import (
     drop_last_uri,
     flat_mode_too,
     ignore_fields,
+    lenient_base64,
     lower_mode,
     malformed_is_400,
     me_devices_all_for_admin,
@@ -182,6 +183,12 @@ CATALOGUE: tuple[Broken, ...] = (
         ),
     ),
     # ---------------------------------------------------------------- authentication
+    Broken(
+        "lenient-base64",
+        "A Basic token is decoded skipping characters outside the base64 alphabet.",
+        ("DEV-AUTH-002",),
+        patched(basic_credentials=staticmethod(lenient_base64)),
+    ),
     Broken(
         "any-scheme-accepted",
         "A real login is accepted under any scheme (`Bearer` with a Basic token), not only Basic.",
