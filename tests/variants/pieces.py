@@ -36,6 +36,7 @@ from conformance.reference.state import (
     Store,
     parse_new_device,
 )
+from conformance.reference.state import capabilities as state_capabilities
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -456,3 +457,15 @@ class NumberInUseIs19(ReferenceApp):
             if refused.code != FORBIDDEN:
                 raise
             raise ApiError(403, ALREADY_IN_USE, refused.message) from None
+
+
+class NoMuteOffered852(ReferenceApp):
+    """The 8.5.2 profile on a deployment that offers no muting: a monitoring supervisor's device
+    lists no MuteMonitoredUser (openapi/decisions.md#capabilities: what a device offers is its
+    configuration's; DEV-CAP-004 only forbids showing it outside monitoring)."""
+
+    def __init__(self) -> None:
+        super().__init__(profile="8.5.2")
+
+    def capabilities(self, device: Device, viewer: User) -> list[str]:
+        return state_capabilities(device, viewer)

@@ -123,6 +123,8 @@ VARIANTS = [
             plain(lambda: ReferenceApp(profile="8.5.2")), profile="8.5.2"),
     Variant("voice-environment-link-852", "8.5.2 with `voiceEnvironmentUri`, not voiceServiceUri",
             plain(pieces.VoiceEnvironmentLink852), profile="8.5.2"),
+    Variant("no-mute-offered-852", "8.5.2: a monitoring supervisor's device offers no mute",
+            plain(pieces.NoMuteOffered852), profile="8.5.2"),
     Variant("number-in-use-19-852", "8.5.2: a number in use is 403 with statusCode 19, not 3",
             plain(pieces.NumberInUseIs19), profile="8.5.2"),
 ]

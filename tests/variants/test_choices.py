@@ -18,6 +18,7 @@ from tests.variants.table import BY_NAME, PREFIX, PROXY_HOST, VARIANTS
 
 AGENT_DEVICE = "0c754c1f-7a65-4a7f-9a2b-c5bb5c983653"  # +16509870000, do-not-disturb Off
 OTHER_AGENTS_DEVICE = "383c6d40-3582-43cb-ab61-da49d6cd939f"
+SUPERVISOR_DEVICE = "7534920b-ff4c-4c38-8014-6f2b82465747"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,18 @@ PROBES = {
         "GET",
         ALL,
         first_device(lambda d: "voiceEnvironmentUri" in d and "voiceServiceUri" not in d),
+    ),
+    # While monitoring the agent's device, the supervisor's lists no mute (the reference does).
+    "no-mute-offered-852": Probe(
+        "supervisor",
+        "POST",
+        f"/me/devices/{SUPERVISOR_DEVICE}",
+        lambda r, body: "MuteMonitoredUser" not in body["device"]["capabilities"],
+        {
+            "operationName": "ListenIn",
+            "targetDeviceUri": f"http://localhost{BASE_PATH}/devices/{AGENT_DEVICE}",
+        },
+        then=f"/me/devices/{SUPERVISOR_DEVICE}?fields=*",
     ),
     "number-in-use-19-852": Probe(
         "admin", "POST", "/devices", status(403, 19), {"phoneNumber": "+16509870000"}
