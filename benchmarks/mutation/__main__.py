@@ -111,9 +111,10 @@ def select(mutants: dict[str, Mutant], args: argparse.Namespace) -> list[Mutant]
 
 
 def mode_of(mutant: Mutant, triaged: dict[str, triage.Entry]) -> str:
-    """The server's mode a mutant is run in: the triage file's, else the embedded default."""
+    """The server's mode a mutant is run in: the one its triage entry names (a `mode` verdict,
+    or another that survived there too), else the embedded default."""
     entry = triaged.get(mutant.id)
-    return entry.details["mode"] if entry and entry.verdict == "mode" else "default"
+    return entry.details.get("mode", "default") if entry else "default"
 
 
 def run(

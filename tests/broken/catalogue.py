@@ -33,6 +33,7 @@ from .faults import (
     patched,
     patched_852,
     posts,
+    posts_member,
     rewrite_json,
     rewrite_request,
     rewrite_response,
@@ -458,10 +459,7 @@ CATALOGUE: tuple[Broken, ...] = (
             answer(
                 500,
                 INTERNAL_ERROR,
-                lambda seen: (
-                    route(COLLECTIONS, "POST")(seen)
-                    and str((seen.body or {}).get("phoneNumber", "")).startswith("+0")
-                ),
+                posts_member(COLLECTIONS, "phoneNumber", lambda number: number.startswith("+0")),
             )
         ),
     ),
@@ -473,10 +471,7 @@ CATALOGUE: tuple[Broken, ...] = (
             answer(
                 500,
                 INTERNAL_ERROR,
-                lambda seen: (
-                    route(DEVICE, "POST")(seen)
-                    and str((seen.body or {}).get("targetDeviceUri", "")).startswith("http://[")
-                ),
+                posts_member(DEVICE, "targetDeviceUri", lambda uri: uri.startswith("http://[")),
             )
         ),
     ),
@@ -488,10 +483,7 @@ CATALOGUE: tuple[Broken, ...] = (
             answer(
                 500,
                 INTERNAL_ERROR,
-                lambda seen: (
-                    route(DEVICE, "POST")(seen)
-                    and str((seen.body or {}).get("targetDeviceUri", "")).endswith("f00d")
-                ),
+                posts_member(DEVICE, "targetDeviceUri", lambda uri: uri.endswith("f00d")),
             )
         ),
     ),

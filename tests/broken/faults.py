@@ -114,6 +114,17 @@ def posts(pattern: str, **members: Any) -> Predicate:
     return test
 
 
+def posts_member(pattern: str, member: str, matches: Callable[[str], bool]) -> Predicate:
+    """POSTs to ``pattern`` whose JSON body holds ``member`` as text that ``matches``."""
+    on_route = route(pattern, "POST")
+
+    def test(seen: Seen) -> bool:
+        body = seen.body if isinstance(seen.body, dict) else {}
+        return on_route(seen) and member in body and matches(str(body[member]))
+
+    return test
+
+
 def everything(seen: Seen) -> bool:
     return True
 

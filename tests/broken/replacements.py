@@ -3,9 +3,8 @@ would not read well. Each plants one fault; the row that uses it says which."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -58,14 +57,7 @@ def any_scheme(self: ReferenceApp, request: Any) -> User:
 def lenient_base64(header: str) -> tuple[str, str] | None:
     """Decodes a Basic token skipping characters outside the base64 alphabet."""
     scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(token.strip(), validate=False).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None
-    user_name, colon, password = decoded.partition(":")
-    return (user_name, password) if colon else None
+    return ReferenceApp.basic_credentials(f"{scheme} {re.sub(r'[^A-Za-z0-9+/=]', '', token)}")
 
 
 def as_supervisor(self: ReferenceApp, call: Call, device_id: str) -> Any:
