@@ -194,7 +194,7 @@ CATALOGUE: tuple[Broken, ...] = (
         "any-scheme-accepted",
         "A real login is accepted under any scheme (`Bearer` with a Basic token), not only Basic.",
         ("DEV-AUTH-002",),
-        patched(authenticate=any_scheme),
+        patched(basic_credentials=staticmethod(any_scheme)),
     ),
     Broken(
         "anonymous-is-admin",
