@@ -337,30 +337,13 @@ def fuzzing() -> Section:
 # --------------------------------------------------------------- 6: the server under load
 
 
-@contextmanager
-def server_process() -> Iterator[str]:
-    """The reference server in its own process, as `python -m conformance.reference` runs it,
-    so that the load's client threads do not share its interpreter lock."""
-    command = [sys.executable, "-m", "conformance.reference", "--port", "0"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        found = re.search(r"(http://\S+)", first)
-        if found is None:
-            raise SystemExit(f"the reference server did not start: {first!r}")
-        yield found.group(1)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def load() -> Section:
     section = Section(f"6. The reference server under load ({LOAD_CLIENTS} client threads)")
     auth = credentials()["agent"]
     local = threading.local()
-    with server_process() as base_url:
+    # The server in its own process, as `python -m conformance.reference` runs it, so that the
+    # load's client threads do not share its interpreter lock.
+    with harness.reference_process() as base_url:
         url = f"{base_url}/me/devices?fields=*"
 
         def one(_: int) -> bool:

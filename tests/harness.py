@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -103,6 +104,46 @@ def served(app: Any) -> Iterator[str]:
     """The app on a free loopback port, for as long as the block runs; yields its base URL."""
     with serve(app) as server:
         yield server.base_url
+
+
+# The reference server's own line saying where it answers (conformance/reference/__main__.py).
+SERVING = re.compile(r" at (https?://\S+)$")
+
+
+@contextmanager
+def reference_process(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, start_timeout: float = 60
+) -> Iterator[str]:
+    """`python -m conformance.reference --port 0 ARGS` in a process of its own for as long as
+    the block runs; yields the base URL it prints. One that has not said where it answers
+    within start_timeout seconds is killed, and RuntimeError says what it printed."""
+    command = [sys.executable, "-m", "conformance.reference", "--port", "0", *args]
+    server = subprocess.Popen(
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        watchdog = threading.Timer(start_timeout, server.kill)
+        watchdog.start()
+        try:
+            base_url = _base_url(server)
+        finally:
+            watchdog.cancel()
+        yield base_url
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+
+
+def _base_url(server: subprocess.Popen[str]) -> str:
+    assert server.stdout is not None
+    said: list[str] = []
+    for line in server.stdout:
+        found = SERVING.search(line.strip())
+        if found:
+            return found.group(1)
+        said.append(line.strip())
+    raise RuntimeError(f"the reference server did not start: {' / '.join(said[-3:])}")
 
 
 def suite_environment(logins: Mapping[str, tuple[str, str]] | None = None) -> dict[str, str]:

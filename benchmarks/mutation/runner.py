@@ -16,21 +16,17 @@ the worker's copy.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from cosmic_ray.mutating import use_mutation
 
-from tests.harness import KILLED, SuiteRun, run_command, suite_environment
+from tests.harness import KILLED, SuiteRun, reference_process, run_command, suite_environment
 
 from .operators import operator
 from .population import ROOT, Mutant
@@ -44,11 +40,6 @@ SUITE = ("-m", "pytest", "conformance", "-x", "--strict", "-q", "-p", "no:cachep
 NOTICED = {1: "killed", 10: "killed"}
 # The case verdicts (conformance/results.py) of a case that noticed.
 FAILED_VERDICTS = ("fail", "error", "warning")
-
-
-# The reference server's own line naming where it answers (conformance/reference/__main__.py).
-SERVING = re.compile(r" at (https?://\S+)$")
-SERVER_START_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -158,39 +149,12 @@ class Worker:
         command = [sys.executable, *SUITE, f"--report-dir={self.reports}", *mode.suite_args]
         if mode.server_args is None:
             return run_command(command, self.folder, self.reports, self._env(), timeout)
-        with self._served(mode.server_args) as base_url:
-            command += ["--base-url", base_url, "--writes", "all"]
-            return run_command(command, self.folder, self.reports, self._env(), timeout)
-
-    @contextmanager
-    def _served(self, args: tuple[str, ...]) -> Iterator[str]:
-        """The mutated reference server of this copy on a free port; yields its base URL."""
-        command = [sys.executable, "-m", "conformance.reference", "--port", "0", *args]
-        server = subprocess.Popen(
-            command, cwd=self.folder, env=self._env(), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        watchdog = threading.Timer(SERVER_START_SECONDS, server.kill)
-        watchdog.start()
         try:
-            base_url = self._base_url(server)
-            watchdog.cancel()
-            yield base_url
-        finally:
-            watchdog.cancel()
-            server.terminate()
-            server.communicate(timeout=30)
-
-    @staticmethod
-    def _base_url(server: subprocess.Popen[str]) -> str:
-        assert server.stdout is not None
-        said: list[str] = []
-        for line in server.stdout:
-            found = SERVING.search(line.strip())
-            if found:
-                return found.group(1)
-            said.append(line.strip())
-        raise WorkerError(f"the mutated server did not start: {' / '.join(said[-3:])}")
+            with reference_process(*mode.server_args, cwd=self.folder, env=self._env()) as url:
+                command += ["--base-url", url, "--writes", "all"]
+                return run_command(command, self.folder, self.reports, self._env(), timeout)
+        except RuntimeError as exc:  # the mutated server does not start
+            raise WorkerError(str(exc)) from exc
 
     def _python(self, code: str) -> str:
         done = subprocess.run(
