@@ -29,8 +29,8 @@ WRONG_PASSWORD = "wrong-password"
 # A real login sent under another scheme than Basic (RFC 9110 section 11.4): not Basic
 # credentials, whatever its token holds.
 OTHER_SCHEME = "other-scheme"
-# A real login's Basic token with a character outside the base64 alphabet in it, which a decoder
-# must reject (RFC 4648 section 3.3), not skip.
+# A real login's Basic token with a character outside the base64 alphabet in it, which RFC 4648
+# section 3.3 asks a decoder to reject; many skip it instead (a SHOULD: DEV-AUTH-005).
 NOT_BASE64 = "not-base64"
 MALFORMED_AUTHORIZATION = "Basic not*base64"
 

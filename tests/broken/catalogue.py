@@ -187,7 +187,7 @@ CATALOGUE: tuple[Broken, ...] = (
     Broken(
         "lenient-base64",
         "A Basic token is decoded skipping characters outside the base64 alphabet.",
-        ("DEV-AUTH-002",),
+        ("DEV-AUTH-005",),
         patched(basic_credentials=staticmethod(lenient_base64)),
     ),
     Broken(
@@ -484,21 +484,6 @@ CATALOGUE: tuple[Broken, ...] = (
                 500,
                 INTERNAL_ERROR,
                 posts_member(DEVICE, "targetDeviceUri", lambda uri: uri.endswith("f00d")),
-            )
-        ),
-    ),
-    Broken(
-        "model-length-unchecked",
-        "A create takes a model longer than the contract's 64 characters (cut to 64).",
-        ("DEV-HTTP-005",),
-        layered(
-            rewrite_request(
-                lambda b: (
-                    b.update(model=b["model"][:64])
-                    if isinstance(b.get("model"), str) and len(b["model"]) > 64
-                    else None
-                ),
-                route(COLLECTIONS, "POST"),
             )
         ),
     ),
