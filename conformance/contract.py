@@ -30,6 +30,33 @@ SPEC_PATHS = {"8.5.0": SPEC_PATH, "8.5.2": CONTRACT_DIR / "devices-8.5.2.yaml"}
 _SELECTED = [DEFAULT_PROFILE]
 
 LEVELS = ("MUST", "SHOULD", "MAY")
+# What a requirement rests on (openapi/decisions.md#what-strictness-rests-on): the key that
+# names it, and the key of what it says (a vendor sentence) or of what a client would feel.
+BASIS_KINDS = {"vendor": "says", "rfc": "felt", "decision": "felt", "reading": "felt"}
+
+
+@dataclass(frozen=True)
+class Basis:
+    kind: str  # vendor, rfc, decision or reading (a strict reading: SHOULD at most)
+    ref: str  # the vendor page, the RFC section or the decision's section
+    note: str  # the vendor's sentence, or what a client feels when a server breaks it
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Basis | None:
+        given = row.get("basis")
+        if not isinstance(given, dict):
+            return None
+        for kind, note_key in BASIS_KINDS.items():
+            if kind in given:
+                note = " ".join(str(given.get(note_key, "")).split())
+                return cls(kind, str(given[kind]), note)
+        return None
+
+    def render(self) -> str:
+        """One line for a report: `vendor: seed: List Devices ("...")`."""
+        if self.kind == "vendor":
+            return f'{self.kind}: {self.ref} ("{self.note}")' if self.note else self.ref
+        return f"{self.kind}: {self.ref}" + (f"; felt: {self.note}" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -43,6 +70,11 @@ class Requirement:
     operations: tuple[str, ...]
     not_tested: str | None
     profiles: tuple[str, ...] = PROFILES
+    basis: Basis | None = None
+
+    @property
+    def basis_text(self) -> str:
+        return self.basis.render() if self.basis else ""
 
     @property
     def area(self) -> str:
@@ -91,6 +123,7 @@ def every_requirement() -> dict[str, Requirement]:
             operations=tuple(row.get("operations", ())),
             not_tested=row.get("not_tested"),
             profiles=tuple(row.get("profiles", PROFILES)),
+            basis=Basis.of(row),
         )
         for row in rows
     }

@@ -287,6 +287,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # `-k DEV-FLD` selects an area, `-k DEV-FLD-003` one requirement.
         item.extra_keyword_matches.add(req.id)
         item.user_properties += [("requirement", req.id), ("level", req.level)]
+        item.user_properties.append(("basis", req.basis_text))
         identity = case_identity(item)
         if identity:
             item.user_properties.append(("identity", identity))

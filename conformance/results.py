@@ -62,6 +62,7 @@ class RequirementStatus:
     cases: list[str] = field(default_factory=list)
     reason: str = ""
     source: str = ""  # the catalogue's source: a vendor page, an RFC, a decision's section
+    basis: str = ""  # what it rests on, and what a client feels (Requirement.basis_text)
 
 
 def from_report(report: pytest.TestReport) -> Outcome | None:
@@ -141,7 +142,9 @@ class Results:
     @staticmethod
     def _status(req_id: str, own: list[Outcome], broken: list[Outcome]) -> RequirementStatus:
         req = requirement(req_id)
-        status = RequirementStatus(req.id, req.level, req.text, "not tested", source=req.source)
+        status = RequirementStatus(
+            req.id, req.level, req.text, "not tested", source=req.source, basis=req.basis_text
+        )
         status.cases = [o.nodeid for o in own]
         verdicts = Counter(o.verdict for o in own)
         if broken:

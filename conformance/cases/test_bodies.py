@@ -11,26 +11,9 @@ from conformance.client import Client
 from conformance.devices_state import DeviceState, read_device, restore
 from conformance.discovery import Inventory
 from conformance.failures import expect
+from conformance.invalid_bodies import CREATE_BODIES, OPERATION_BODIES, UNREADABLE
 from conformance.steps import all_ids, expect_no_new_device
 from conformance.validation import check_exchange
-
-OPERATION_BODIES = {
-    "malformed-json": b'{"operationName": ',
-    "array": b'["DoNotDisturbOn"]',
-    "destination-number": b'{"operationName": "ForwardCallsOn", "destination": 12}',
-    "chunks-unreadable": b"zz\r\n",
-}
-# Sent in chunks whose size line is not hexadecimal: the body cannot even be read. A proxy in
-# front of the server may answer that itself, so only the status is judged, not the envelope.
-UNREADABLE = {"chunks-unreadable": {"Transfer-Encoding": "chunked"}}
-CREATE_BODIES = {
-    "malformed-json": b'{"phoneNumber": "+4420794605',
-    "string": b'"+442079460577"',
-    "number-as-integer": b'{"phoneNumber": 442079460577}',
-    "network-unknown": b'{"phoneNumber": "+442079460578", "telephonyNetwork": "Satellite"}',
-    # `+` and digits, but no country calling code starts with 0: no number at all (ITU-T E.164).
-    "number-of-no-plan": b'{"phoneNumber": "+0123456789"}',
-}
 
 
 @pytest.mark.requirement("DEV-HTTP-005")

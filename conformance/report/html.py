@@ -186,6 +186,7 @@ def broken_requirement(
         f"{len(group)} case(s)</h3>",
         f"<p>{e(req.get('text', ''))}</p>",
         f'<p class="muted">Source: {e(req.get("source", ""))}</p>',
+        f'<p class="muted">Basis: {e(req.get("basis", ""))}</p>',
         "".join(failed_case(case) for case in group),
     ]
     return f'<article class="failure {css_class(verdict)}">{"".join(parts)}</article>'
@@ -315,6 +316,11 @@ def coverage(requirements: Iterable[Mapping[str, Any]]) -> str:
     )
 
 
+def basis_kind(req: Mapping[str, Any]) -> str:
+    """vendor, rfc, decision or reading: the first word of the requirement's basis."""
+    return str(req.get("basis", "")).partition(":")[0]
+
+
 def coverage_row(req: Mapping[str, Any]) -> str:
     cases = req.get("cases", [])
     if cases:
@@ -325,9 +331,11 @@ def coverage_row(req: Mapping[str, Any]) -> str:
     if req.get("reason"):
         detail += f"<p>{e(req['reason'])}</p>"
     return (
-        f'<tr id="{e(req["id"])}"><td>{e(req["id"])}</td><td>{e(req["level"])}</td>'
+        f'<tr id="{e(req["id"])}"><td>{e(req["id"])}</td><td>{e(req["level"])}'
+        f'<br><span class="muted">{e(basis_kind(req))}</span></td>'
         f'<td class="{css_class(req["status"])}">{e(req["status"])}</td>'
         f"<td>{e(req['text'])}"
-        f'<br><span class="muted">Source: {e(req.get("source", ""))}</span></td>'
+        f'<br><span class="muted">Source: {e(req.get("source", ""))}</span>'
+        f'<br><span class="muted">Basis: {e(req.get("basis", ""))}</span></td>'
         f"<td>{detail}</td></tr>"
     )

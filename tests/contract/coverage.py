@@ -29,6 +29,8 @@ from functools import cache
 
 import pytest
 
+from conformance.contract import Basis
+
 from .lint import (
     CATALOGUE_PATH,
     DECISION_LINK,
@@ -43,9 +45,11 @@ from .lint import (
 
 COVERAGE_PATH = ROOT / "openapi" / "coverage.md"
 WRITE_LEVELS = ("none", "reversible", "all")
-# The variant that makes no choice: the reference server itself, run as a control.
-# The reference server of each profile, unchanged.
-CONTROL_VARIANTS = ("reference", "reference-852")
+# The variants that make no choice, run as controls: the reference server of each profile,
+# unchanged, and the independent implementations of tests/independent in each profile.
+CONTROL_VARIANTS = (
+    "reference", "reference-852", "starlette", "starlette-852", "node-http", "node-http-852",
+)  # fmt: skip
 VARIANTS_LINE = re.compile(r"^\*\*Variants:\*\*(.*)$")
 NAME_IN_BACKTICKS = re.compile(r"`([^`]+)`")
 OUTSIDE_SETTINGS = ("PYTEST_ADDOPTS", "PYTEST_BASE_URL")
@@ -213,6 +217,17 @@ def linked_source(source: str) -> str:
     return DECISION_LINK.sub(lambda m: f"[{m.group(0)}](decisions.md#{m.group(1)})", source)
 
 
+def basis_kind(entry: Document) -> str:
+    """vendor, rfc, decision or reading: what the requirement rests on."""
+    basis = Basis.of(dict(entry))
+    return basis.kind if basis else "**none**"
+
+
+def basis_line(entry: Document) -> str:
+    basis = Basis.of(dict(entry))
+    return basis.render() if basis else "**none**"
+
+
 def broken_label(row: BrokenServer) -> str:
     return f"`{row.name}` (known gap: {row.gap})" if row.gap else f"`{row.name}`"
 
@@ -225,6 +240,7 @@ def requirement_section(row: Row) -> list[str]:
         f"{entry.get('level')}. {' '.join(str(entry.get('text', '')).split())}",
         "",
         f"- **source:** {linked_source(str(entry.get('source', '')))}",
+        f"- **basis:** {linked_source(basis_line(entry))}",
     ]
     if entry.get("profiles"):
         lines.append(f"- **profiles:** {', '.join(entry['profiles'])} only")
@@ -308,11 +324,12 @@ def totals(sources: Sources, table: list[Row]) -> list[str]:
 
 def overview(table: list[Row]) -> list[str]:
     lines = [
-        "| requirement | level | cases | --writes needed | broken servers | variants |",
-        "|---|---|---:|---|---:|---:|",
+        "| requirement | level | basis | cases | --writes needed | broken servers | variants |",
+        "|---|---|---|---:|---|---:|---:|",
     ]
     lines += [
-        f"| [{row.id}](#{row.id.lower()}) | {row.entry.get('level')} | {len(row.cases)}"
+        f"| [{row.id}](#{row.id.lower()}) | {row.entry.get('level')} | {basis_kind(row.entry)}"
+        f" | {len(row.cases)}"
         f" | {writes_summary(row.cases)} | {len(row.broken)} | {len(row.variants)} |"
         for row in table
     ]

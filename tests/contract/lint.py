@@ -38,7 +38,14 @@ ACCESS_OBJECTS = ("device", "user")
 LEVELS = ("MUST", "SHOULD", "MAY")
 # The members a catalogue row may have; the --writes level of a requirement is not one of them:
 # its cases' `writes` markers say it, and openapi/coverage.md shows it.
-ENTRY_KEYS = ("id", "level", "text", "source", "operations", "profiles", "not_tested", "withdrawn")
+ENTRY_KEYS = (
+    "id", "level", "text", "source", "basis", "operations", "profiles", "not_tested", "withdrawn",
+)  # fmt: skip
+# What a row rests on, and the member that says what it says or what a client feels
+# (openapi/decisions.md#what-strictness-rests-on); a strict reading is at most a SHOULD.
+BASIS_NOTES = {"vendor": "says", "rfc": "felt", "decision": "felt", "reading": "felt"}
+RFC_SECTION = re.compile(r"^RFC [0-9]+ section [0-9.]+")
+KIT_LIMITS = "x-kit-limits"
 REQUIREMENT_ID = re.compile(r"^DEV-([A-Z]+)-[0-9]{3}$")
 PERMISSION_ID = re.compile(r"^DEV-PERM-[0-9]{3}$")
 # A full stop, question or exclamation mark followed by a capital starts a second sentence.
@@ -354,6 +361,39 @@ def _walk(node: Any, where: str = "") -> Iterator[tuple[str, Any]]:
             yield from _walk(value, f"{where}/{index}")
 
 
+def _reachable(spec: Document, node: Any, where: str, seen: set[str]) -> Iterator[tuple[str, Any]]:
+    """Every mapping under `node`, following local `$ref`s (each once)."""
+    for at, found in _walk(node, where):
+        ref = found.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
+            seen.add(ref)
+            target, target_at = resolve(spec, found, at)
+            yield from _reachable(spec, target, target_at, seen)
+        yield at, found
+
+
+def lint_kit_limits_bind_only_requests(spec: Document) -> list[str]:
+    """A limit of the kit's own (`x-kit-limits`) names keywords its schema has, and no response
+    reaches one: it bounds what a client sends, never what a server answers
+    (openapi/decisions.md#limits-of-the-kits-own)."""
+    problems = [
+        f"{where}: x-kit-limits names {keyword!r}, which the schema does not have"
+        for where, node in _walk(spec)
+        if not EXAMPLE_VALUE.search(where)
+        for keyword in node.get(KIT_LIMITS, ())
+        if keyword not in node
+    ]
+    for label, op in operations(spec):
+        for status, response in responses(op).items():
+            at = f"{label} {status}"
+            problems += [
+                f"{at}: reaches a limit of the kit's own at {where}"
+                for where, node in _reachable(spec, response, at, set())
+                if KIT_LIMITS in node
+            ]
+    return problems
+
+
 # An example's value is data, not OpenAPI: its keys are not keywords.
 EXAMPLE_VALUE = re.compile(r"/examples/[^/]+/value(/|$)")
 
@@ -495,6 +535,40 @@ def lint_operations_exist(catalogue: Document, spec: Document) -> list[str]:
     return problems
 
 
+def lint_every_requirement_rests_on_a_basis(catalogue: Document) -> list[str]:
+    """Every row says what it rests on: one of vendor (with what the page says), rfc (a
+    section, with what a client feels), decision (a section of the decisions, with what a
+    client feels) or reading (with why no client feels it)."""
+    problems = []
+    for entry in requirements(catalogue):
+        label, basis = entry.get("id"), entry.get("basis")
+        kinds = [kind for kind in BASIS_NOTES if isinstance(basis, dict) and kind in basis]
+        if len(kinds) != 1:
+            problems.append(f"{label}: basis names none or several of {', '.join(BASIS_NOTES)}")
+            continue
+        kind = kinds[0]
+        ref, note = str(basis[kind]).strip(), str(basis.get(BASIS_NOTES[kind], "")).strip()
+        if not ref or not note:
+            problems.append(f"{label}: a {kind} basis needs its reference and {BASIS_NOTES[kind]}")
+        elif kind == "rfc" and not RFC_SECTION.match(ref):
+            problems.append(f"{label}: an rfc basis names 'RFC N section S', not {ref!r}")
+        elif kind == "decision" and not DECISION_LINK.fullmatch(ref):
+            problems.append(f"{label}: a decision basis names {DECISIONS_FILE}#section: {ref!r}")
+    return problems
+
+
+def lint_musts_rest_on_more_than_a_reading(catalogue: Document) -> list[str]:
+    """A MUST rests on a vendor page, an RFC a client feels or a decision a client feels,
+    never on a strict reading alone (that is a SHOULD at most)."""
+    return [
+        f"{entry.get('id')}: a MUST whose basis is only a strict reading"
+        for entry in requirements(catalogue)
+        if entry.get("level") == "MUST"
+        and isinstance(entry.get("basis"), dict)
+        and "reading" in entry["basis"]
+    ]
+
+
 def lint_entries_have_known_members(catalogue: Document) -> list[str]:
     """A requirement has only the members the catalogue's header describes."""
     return [
@@ -540,8 +614,9 @@ def lint_decision_links_resolve(spec: Document, catalogue: Document, decisions: 
     """Every `openapi/decisions.md#anchor` in the contract and the catalogue names a section."""
     anchors = decision_anchors(decisions)
     cited = [
-        (f"{entry.get('id')} source", str(entry.get("source", "")))
+        (f"{entry.get('id')} {member}", str(entry.get(member, "")))
         for entry in requirements(catalogue)
+        for member in ("source", "basis")
     ]
     cited += [(where or "/", text) for where, text in _strings(spec)]
     return [

@@ -39,6 +39,21 @@ def test_every_requirement_names_its_source() -> None:
     assert not problems, problems
 
 
+def test_every_requirement_rests_on_a_basis() -> None:
+    problems = lint.lint_every_requirement_rests_on_a_basis(catalogue())
+    assert not problems, problems
+
+
+def test_no_must_rests_on_a_strict_reading_alone() -> None:
+    problems = lint.lint_musts_rest_on_more_than_a_reading(catalogue())
+    assert not problems, problems
+
+
+def test_limits_of_the_kits_own_bind_only_requests(profile: str) -> None:
+    problems = lint.lint_kit_limits_bind_only_requests(spec(profile))
+    assert not problems, problems
+
+
 def test_every_listed_operation_exists_in_the_contract(profile: str) -> None:
     problems = lint.lint_operations_exist(catalogue(), spec(profile))
     assert not problems, problems

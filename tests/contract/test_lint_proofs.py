@@ -422,6 +422,27 @@ PROOFS: list[tuple[str, Mutation, Lint]] = [
         lint.lint_texts_are_one_sentence,
     ),
     ("empty source", amend("DEV-ME-001", source=""), lint.lint_sources_are_given),
+    ("no basis", amend("DEV-ME-001", basis=None), lint.lint_every_requirement_rests_on_a_basis),
+    (
+        "a vendor basis without the sentence it rests on",
+        amend("DEV-ME-001", basis={"vendor": '"Users API"'}),
+        lint.lint_every_requirement_rests_on_a_basis,
+    ),
+    (
+        "a decision basis that is not a section",
+        amend("DEV-HTTP-001", basis={"decision": "status codes", "felt": "a client misreads"}),
+        lint.lint_every_requirement_rests_on_a_basis,
+    ),
+    (
+        "a MUST resting on a strict reading",
+        amend("DEV-AUTH-001", basis={"reading": "RFC 7617 section 2", "felt": "none"}),
+        lint.lint_musts_rest_on_more_than_a_reading,
+    ),
+    (
+        "a basis citing a section that does not exist",
+        amend("DEV-HTTP-001", basis={"decision": "openapi/decisions.md#status", "felt": "x"}),
+        lint.lint_decision_links_resolve,
+    ),
     ("unknown operation", amend("DEV-ME-001", operations=["getUser"]), lint.lint_operations_exist),
     ("no operations", amend("DEV-ME-001", operations=[]), lint.lint_operations_exist),
     (
@@ -448,6 +469,15 @@ PROOFS: list[tuple[str, Mutation, Lint]] = [
         "contract cites a section that does not exist",
         put(*COMPONENTS, "schemas", "Device", "description", value="openapi/decisions.md#devices"),
         lint.lint_decision_links_resolve,
+    ),
+    (
+        "a response reaching a limit of the kit's own",
+        put(
+            *DEVICE,
+            "model",
+            value={"type": "string", "maxLength": 64, "x-kit-limits": ["maxLength"]},
+        ),
+        lint.lint_kit_limits_bind_only_requests,
     ),
     # the contract and the catalogue together
     (
