@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,3 +102,19 @@ def problems(
             if value is not None and value not in known:
                 found.append(f"{entry.id}: no {key} {value!r}")
     return found
+
+
+def fixed_by_what_a_correct_server_fails(
+    entries: dict[str, Entry], broken: set[str], applies: Callable[[str], bool]
+) -> list[str]:
+    """The `fixed` entries whose requirement a correct server broke (``broken``: the
+    requirements a run against it failed or warned on; ``applies``: whether a requirement holds
+    in that run's profile). A case that fails a correct server demands what no source does, so
+    it fixes nothing (openapi/decisions.md#what-strictness-rests-on)."""
+    return sorted(
+        f"{entry.id} ({entry.details['requirement']})"
+        for entry in entries.values()
+        if entry.verdict == "fixed"
+        and applies(entry.details["requirement"])
+        and entry.details["requirement"] in broken
+    )

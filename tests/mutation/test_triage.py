@@ -62,3 +62,19 @@ def test_a_malformed_entry_is_refused_with_its_place(tmp_path, text: str, messag
     path.write_text(text, encoding="utf-8")
     with pytest.raises(triage.TriageError, match=message):
         triage.load(path)
+
+
+def test_a_fix_that_fails_a_correct_server_is_no_fix() -> None:
+    """The counterweight: a survivor fixed by a case that a correct server fails is reported;
+    one whose requirement holds there, or belongs to the other profile, is not."""
+    entries = {
+        "kept": triage.Entry("kept", "x -> y", "fixed", {"requirement": "DEV-A", "broken": "b"}),
+        "strict": triage.Entry(
+            "strict", "x -> y", "fixed", {"requirement": "DEV-B", "broken": "b"}
+        ),
+        "other": triage.Entry("other", "x -> y", "fixed", {"requirement": "DEV-C", "broken": "b"}),
+        "same": triage.Entry("same", "x -> y", "allowed", {"why": "w", "variant": "v"}),
+    }
+    broken = {"DEV-B", "DEV-C"}
+    found = triage.fixed_by_what_a_correct_server_fails(entries, broken, lambda r: r != "DEV-C")
+    assert found == ["strict (DEV-B)"]

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from conformance.reference.app import BASE_PATH, ReferenceApp
 from conformance.reference.server import credentials, serve
 from conformance.target import env_var
+from tests.independent import BY_NAME as BY_IMPLEMENTATION
+from tests.independent import IMPLEMENTATIONS, Implementation, serving
 from tests.variants import pieces
 from tests.variants.other_fixtures import other_fixtures_text
 
@@ -40,6 +42,8 @@ class Variant:
     build: Callable[[], Deployment]
     # The profile the variant answers in, and the suite judges by (--api-version).
     profile: str = "8.5.0"
+    # Not the reference server at all: an implementation of tests/independent, in its process.
+    independent: str | None = None
 
 
 def plain(app: Callable[[], WSGIApplication]) -> Callable[[], Deployment]:
@@ -56,6 +60,18 @@ def other_fixtures() -> Deployment:
 
 def headers(rewrite: Callable[[list[tuple[str, str]]], list[tuple[str, str]]]) -> Deployment:
     return Deployment(pieces.with_headers(ReferenceApp(), rewrite))
+
+
+def independent(implementation: Implementation, profile: str) -> Variant:
+    def in_its_own_process() -> Deployment:
+        raise TypeError(f"{implementation.name} runs in a process of its own: see running()")
+
+    suffix = "" if profile == "8.5.0" else "-" + profile.replace(".", "")
+    return Variant(
+        f"{implementation.name}{suffix}",
+        f"an independent implementation on {implementation.stack}",
+        in_its_own_process, profile, independent=implementation.name,
+    )  # fmt: skip
 
 
 # fmt: off
@@ -127,6 +143,9 @@ VARIANTS = [
             plain(pieces.NoMuteOffered852), profile="8.5.2"),
     Variant("number-in-use-19-852", "8.5.2: a number in use is 403 with statusCode 19, not 3",
             plain(pieces.NumberInUseIs19), profile="8.5.2"),
+    # Controls on other stacks, written apart from the reference server (tests/independent).
+    *(independent(implementation, profile)
+      for implementation in IMPLEMENTATIONS for profile in ("8.5.0", "8.5.2")),
 ]
 # fmt: on
 
@@ -149,6 +168,11 @@ class Running:
 @contextmanager
 def running(variant: Variant, host: str = "127.0.0.1", port: int = 0) -> Iterator[Running]:
     """The variant served on ``host:port`` (0: a free port) while the block runs."""
+    if variant.independent is not None:
+        implementation = BY_IMPLEMENTATION[variant.independent]
+        with serving(implementation, variant.profile) as base_url:
+            yield Running(base_url, implementation.logins())
+        return
     deployment = variant.build()
     with serve(deployment.app, host, port) as server:
         yield Running(f"{server.origin}{deployment.prefix}{BASE_PATH}", deployment.logins)

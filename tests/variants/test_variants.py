@@ -7,6 +7,8 @@ from concurrent.futures import Future
 
 import pytest
 
+from benchmarks.mutation import triage
+from conformance.contract import requirement
 from tests.variants.table import BY_NAME, VARIANTS
 from tests.variants.verdicts import Verdict, judge_all, write_report
 
@@ -41,3 +43,26 @@ def test_the_suite_passes_a_correct_variant(
         f"{verdict.run.returncode} with MUST failures {verdict.failed_musts}:\n"
         f"{verdict.run.output[-6000:]}"
     )
+
+
+INDEPENDENT = [variant.name for variant in VARIANTS if variant.independent]
+
+
+@pytest.mark.parametrize("name", INDEPENDENT)
+def test_a_fixed_survivor_holds_on_the_independent_implementations(
+    name: str, verdicts: dict[str, Future[Verdict]]
+) -> None:
+    """The counterweight of mutation testing: a surviving mutant counts as fixed by a new or
+    sharper case only if that case's requirement still holds on every independent
+    implementation, so the suite never grows stricter than its sources
+    (openapi/decisions.md#what-strictness-rests-on)."""
+    if name not in verdicts:
+        pytest.skip(f"{name} was not run in this session")
+    verdict = verdicts[name].result(timeout=RUN_TIMEOUT)
+    profile = verdict.variant.profile
+    stricter = triage.fixed_by_what_a_correct_server_fails(
+        triage.load(),
+        set(verdict.failed_musts) | set(verdict.warnings),
+        lambda req_id: profile in requirement(req_id).profiles,
+    )
+    assert not stricter, f"fixed by a case that fails {name}, a correct server: {stricter}"
