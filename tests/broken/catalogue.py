@@ -919,22 +919,6 @@ CATALOGUE: tuple[Broken, ...] = (
         layered(rewrite_request(lambda b: b.pop("model", None), route(COLLECTIONS, "POST"))),
     ),
     Broken(
-        "create-refuses-longest-model",
-        "A create with a model of 64 characters, the contract's maxLength, is refused with 400.",
-        ("DEV-CRT-002",),
-        layered(
-            answer(
-                400,
-                {"statusCode": 2, "statusMessage": "model too long"},
-                lambda seen: (
-                    route(COLLECTIONS, "POST")(seen)
-                    and isinstance(seen.body, dict)
-                    and len(str(seen.body.get("model", ""))) >= 64
-                ),
-            )
-        ),
-    ),
-    Broken(
         "create-ignores-network",
         "A create ignores the `telephonyNetwork` sent: the device is Private.",
         ("DEV-CRT-002",),
