@@ -13,7 +13,7 @@ unexport PYTHONDONTWRITEBYTECODE
 LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
 	--quiet --custom-compile-command "make lock"
 
-.PHONY: conformance test lint serve clean lock lock-check
+.PHONY: conformance test lint serve clean lock lock-check docs docs-serve
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,8 +47,8 @@ test: $(STAMP)
 
 ## Format, lint and type checks.
 lint: $(STAMP)
-	$(BIN)/ruff format --check conformance tests benchmarks
-	$(BIN)/ruff check conformance tests benchmarks
+	$(BIN)/ruff format --check conformance tests benchmarks docs/hooks
+	$(BIN)/ruff check conformance tests benchmarks docs/hooks
 	$(BIN)/mypy
 
 ## Mutation testing of the reference server: every mutant takes hours on 2 cores; a seeded
@@ -67,9 +67,25 @@ coverage: $(STAMP)
 profiles: $(STAMP)
 	$(BIN)/python -m tests.contract.overlay
 
+## The documentation site, into site/: strict (a broken link, anchor or page fails), offline.
+## Each profile's contract page first (Redoc, from node_modules: npm ci); one command writes
+## both, the 8.5.2 page last.
+DOCS_PAGES = docs/build/devices-8.5.2.html
+
+$(DOCS_PAGES): openapi/devices.yaml openapi/devices-8.5.2.yaml
+	test -d node_modules || npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m conformance.report.docs
+
+docs: $(STAMP) $(DOCS_PAGES)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## The site served on http://127.0.0.1:8000, rebuilt as its sources change.
+docs-serve: $(STAMP) $(DOCS_PAGES)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict
+
 ## The reference server on port 8080, by hand.
 serve: $(STAMP)
 	$(BIN)/python -m conformance.reference --port 8080
 
 clean:
-	rm -rf $(VENV) reports/*.json reports/*.md reports/*.xml reports/*.html
+	rm -rf $(VENV) site docs/build reports/*.json reports/*.md reports/*.xml reports/*.html

@@ -1,7 +1,7 @@
 """`devices-api-conformance`: the installed suite, run from any folder.
 
-The same run as `pytest --pyargs conformance`: every option of README.md's table, and any of
-pytest's, pass through; reports go under the current folder (or --report-dir).
+The same run as `pytest --pyargs conformance`: every option of docs/reference/options.md, and
+any of pytest's, pass through; reports go under the current folder (or --report-dir).
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from conformance.resolution import resolution_problem
 from conformance.validation import check_exchange
 
 ALL_FIELDS = {"fields": "*"}
-# The roles README requires of each identity, assumed when `GET /me` cannot tell them.
+# The roles docs/getting-started/your-server.md requires of each identity, assumed when
+# `GET /me` cannot tell them.
 REQUIRED_ROLES = {
     "admin": frozenset({"ROLE_ADMIN"}),
     "supervisor": frozenset({"ROLE_SUPERVISOR", "ROLE_AGENT"}),

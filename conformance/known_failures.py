@@ -5,7 +5,8 @@ A failing case that an entry covers is reported as *known* (pytest's xfail, with
 reason) instead of failing the run. An entry no case fails under any more is reported as fixed,
 so the file cannot outlive the bug: a warning, or a failed run under --strict. An entry that
 can match no collected case (a typo, a removed requirement) is a usage error, and an entry past
-its expiry date no longer covers anything. The file format is in the README.
+its expiry date no longer covers anything. The file format is in
+docs/how-to/known-failures.md.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import pytest
 from conformance import known_failures
 from conformance.client import PACER, WRITES
 from conformance.contract import DEFAULT_PROFILE, PROFILES, requirement, select_profile
+from conformance.docs_site import docs_url, requirement_link
 from conformance.failures import REPRODUCTION, RequirementFailure
 from conformance.results import Results
 from conformance.target import IDENTITIES, WRITE_LEVELS, Credentials, credentials_from, env_var
@@ -103,6 +104,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=positive(int),
         default=None,
         help="generated requests per operation and identity in the fuzzing phase (default: 15)",
+    )
+    group.addoption(
+        "--docs-url",
+        default=None,
+        metavar="URL",
+        help="the kit's documentation site, where each report links a requirement's page: a URL "
+        'or a folder (default: the checkout\'s site/, built by `make docs`; "" for no links)',
     )
     known_failures.add_options(group)
 
@@ -196,6 +204,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CREDENTIALS_KEY] = credentials_received(config) or given_credentials(config)
     report_dir = Path(config.getoption("report_dir"))
     results = Results(report_dir, target_summary(config))
+    results.docs_url = docs_url(config.getoption("docs_url"), report_dir)
     config.stash[RESULTS_KEY] = results
     RESULTS["current"] = results
     results.config = config
@@ -288,6 +297,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.extra_keyword_matches.add(req.id)
         item.user_properties += [("requirement", req.id), ("level", req.level)]
         item.user_properties.append(("basis", req.basis_text))
+        link = requirement_link(results_of(config).docs_url, req.id)
+        if link:
+            item.user_properties.append(("docs", link))
         identity = case_identity(item)
         if identity:
             item.user_properties.append(("identity", identity))
@@ -354,6 +366,10 @@ def check_known_failures(config: pytest.Config, items: list[pytest.Item]) -> Non
 
 def case_facts(item: pytest.Item) -> known_failures.Case:
     return known_failures.Case(ungrouped(item.nodeid), case_requirement(item), case_identity(item))
+
+
+def results_of(config: pytest.Config) -> Results:
+    return config.stash[RESULTS_KEY]
 
 
 def known(config: pytest.Config) -> known_failures.KnownFailures | None:

@@ -15,6 +15,7 @@ import pytest
 
 from conformance import known_failures
 from conformance.contract import catalogue, requirement, spec_digest
+from conformance.docs_site import requirement_link
 from conformance.report import html, matrix
 from conformance.workers import ungrouped
 
@@ -63,6 +64,7 @@ class RequirementStatus:
     reason: str = ""
     source: str = ""  # the catalogue's source: a vendor page, an RFC, a decision's section
     basis: str = ""  # what it rests on, and what a client feels (Requirement.basis_text)
+    docs: str | None = None  # its entry in the documentation site's catalogue (--docs-url)
 
 
 def from_report(report: pytest.TestReport) -> Outcome | None:
@@ -118,6 +120,8 @@ class Results:
         self.config: Any = None
         self.known: known_failures.KnownFailures | None = None
         self.updated_file: str | None = None
+        # The documentation site the reports link each requirement to (conformance/docs_site.py).
+        self.docs_url: str | None = None
 
     def add(self, report: pytest.TestReport) -> None:
         for name, value in report.user_properties:
@@ -134,10 +138,13 @@ class Results:
             by_requirement.setdefault(outcome.requirement, []).append(outcome)
             if outcome.verdict in {"fail", "warning", "known"}:
                 broken.setdefault(outcome.broken or outcome.requirement, []).append(outcome)
-        return [
+        statuses = [
             self._status(req_id, by_requirement.get(req_id, []), broken.get(req_id, []))
             for req_id in catalogue()
         ]
+        for status in statuses:
+            status.docs = requirement_link(self.docs_url, status.id)
+        return statuses
 
     @staticmethod
     def _status(req_id: str, own: list[Outcome], broken: list[Outcome]) -> RequirementStatus:
@@ -199,6 +206,7 @@ class Results:
             "target": self.target,
             "spec_sha256": spec_digest(),
             "started": self.started,
+            "docs_url": self.docs_url,
             "aborted": self.aborted,
             "writes": self.writes,
             "totals": {level: dict(counts) for level, counts in totals.items()},
@@ -255,12 +263,22 @@ def markdown(document: dict[str, Any]) -> str:
     lines += ["", f"Writes made on the target: {len(writes)} (listed in conformance.json)"]
     if failing:
         lines += ["", "## Failures", ""]
-        lines += [f"- **{r['id']}** ({r['level']}, {r['status']}): {r['text']}" for r in failing]
-    lines += known_failures_markdown(document.get("known_failures"))
+        lines += [
+            f"- **{linked_id(r['id'], document.get('docs_url'))}** ({r['level']}, {r['status']}):"
+            f" {r['text']}"
+            for r in failing
+        ]
+    lines += known_failures_markdown(document.get("known_failures"), document.get("docs_url"))
     return "\n".join(lines) + "\n"
 
 
-def known_failures_markdown(known: dict[str, Any] | None) -> list[str]:
+def linked_id(req_id: str, site: str | None) -> str:
+    """The requirement's ID, a link to its page in the documentation site when there is one."""
+    link = requirement_link(site, req_id)
+    return f"[{req_id}]({link})" if link else req_id
+
+
+def known_failures_markdown(known: dict[str, Any] | None, site: str | None) -> list[str]:
     """The entries of the known-failures file, apart from the new failures above."""
     if not known:
         return []
@@ -268,7 +286,7 @@ def known_failures_markdown(known: dict[str, Any] | None) -> list[str]:
     for entry in known["entries"]:
         issue = f" ({entry['issue']})" if entry["issue"] else ""
         lines.append(
-            f"- **{entry['requirement']}**, entry {entry['number']}: **{entry['status']}**, "
-            f"{entry['note']}. Reason: {entry['reason']}{issue}"
+            f"- **{linked_id(entry['requirement'], site)}**, entry {entry['number']}: "
+            f"**{entry['status']}**, {entry['note']}. Reason: {entry['reason']}{issue}"
         )
     return lines

@@ -35,8 +35,8 @@ from .population import ROOT, Mutant
 # contract, and the configuration pytest reads.
 COPIED = ("conformance", "openapi", "pyproject.toml", "conftest.py")
 SUITE = ("-m", "pytest", "conformance", "-x", "--strict", "-q", "-p", "no:cacheprovider")
-# The suite's exit statuses that mean it noticed (README, exit statuses): a broken MUST or
-# SHOULD, or nothing judgeable.
+# The suite's exit statuses that mean it noticed (docs/reference/options.md, exit statuses): a
+# broken MUST or SHOULD, or nothing judgeable.
 NOTICED = {1: "killed", 10: "killed"}
 # The case verdicts (conformance/results.py) of a case that noticed.
 FAILED_VERDICTS = ("fail", "error", "warning")

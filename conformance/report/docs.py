@@ -28,6 +28,13 @@ CDN_SCRIPT = re.compile(
     r'<script src="https://cdn\.redocly\.com/redoc/v(?P<version>[^/"]+)/bundles/'
     r'redoc\.standalone\.js"></script>'
 )
+# Redoc's sidebar shows Redocly's logo from their CDN once the page runs: an empty image instead.
+REDOCLY_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+EMPTY_IMAGE = "data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27/%3E"
+# The page hydrates its prerendered HTML; React finds it differs from what it renders (errors
+# #418 and #423 in the console) and renders it all again. Render once, from the same state.
+HYDRATE = "Redoc.hydrate(__redoc_state, container);"
+RENDER = "Redoc.init(__redoc_state.spec.data, __redoc_state.options, container);"
 # Anything still fetched from elsewhere once the bundle is inline.
 EXTERNAL = re.compile(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="https?://', re.IGNORECASE)
 
@@ -55,7 +62,9 @@ def inline_bundle(page: str) -> str:
         raise DocsError("redocly's page no longer loads Redoc from its CDN; update inline_bundle")
     # `</script` inside the bundle would end the inline element early.
     bundle = redoc_bundle(found.group("version")).replace("</script", "<\\/script")
+    bundle = bundle.replace(REDOCLY_LOGO, EMPTY_IMAGE)
     inlined = CDN_SCRIPT.sub(lambda _: f"<script>{bundle}</script>", page, count=1)
+    inlined = inlined.replace(HYDRATE, RENDER)
     external = EXTERNAL.search(inlined)
     if external:
         raise DocsError(f"the page still loads {external.group(0)!r}")

@@ -29,7 +29,7 @@ overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 .failure.warning{border-color:#e0a800;background:none}
 .failure.known{border-color:#6a5acd;background:none}
 dl.summary{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}
-dd{margin:0}.matrix td{min-width:9em}.muted{color:#666}
+dd{margin:0}.matrix td{min-width:9em}.muted{color:#666}a.docs{font-size:.8em;font-weight:normal}
 """
 
 
@@ -39,6 +39,14 @@ def e(value: object) -> str:
 
 def anchor(req_id: str) -> str:
     return f'<a href="#{e(req_id)}">{e(req_id)}</a>'
+
+
+def site_link(req: Mapping[str, Any]) -> str:
+    """A link to the requirement's page in the kit's documentation site, when the run knows one
+    (--docs-url): what it rests on, its cases, the faults that usually break it."""
+    if not req.get("docs"):
+        return ""
+    return f' <a class="docs" href="{e(req["docs"])}">requirement page</a>'
 
 
 def css_class(word: str) -> str:
@@ -183,7 +191,7 @@ def broken_requirement(
     verdict = card_verdict(group)
     parts = [
         f"<h3>{anchor(req_id)} ({e(req.get('level', '?'))}, {e(verdict)}): "
-        f"{len(group)} case(s)</h3>",
+        f"{len(group)} case(s){site_link(req)}</h3>",
         f"<p>{e(req.get('text', ''))}</p>",
         f'<p class="muted">Source: {e(req.get("source", ""))}</p>',
         f'<p class="muted">Basis: {e(req.get("basis", ""))}</p>',
@@ -331,7 +339,8 @@ def coverage_row(req: Mapping[str, Any]) -> str:
     if req.get("reason"):
         detail += f"<p>{e(req['reason'])}</p>"
     return (
-        f'<tr id="{e(req["id"])}"><td>{e(req["id"])}</td><td>{e(req["level"])}'
+        f'<tr id="{e(req["id"])}"><td>{e(req["id"])}{site_link(req)}</td>'
+        f"<td>{e(req['level'])}"
         f'<br><span class="muted">{e(basis_kind(req))}</span></td>'
         f'<td class="{css_class(req["status"])}">{e(req["status"])}</td>'
         f"<td>{e(req['text'])}"

@@ -15,8 +15,8 @@ OUTSIDE = re.compile(
     r"[.][.][/]shared|shared[/]domain|devices-api[.]md|domain (page|notes)|[/]work[/]",
     re.IGNORECASE,
 )
-SHIPPED = ("openapi", "conformance", "tests", "benchmarks", ".ci")
-TOP_LEVEL = ("README.md", "Makefile", "pyproject.toml", "conftest.py", "redocly.yaml")
+SHIPPED = ("openapi", "conformance", "tests", "benchmarks", ".ci", "docs")
+TOP_LEVEL = ("README.md", "Makefile", "pyproject.toml", "conftest.py", "redocly.yaml", "mkdocs.yml")
 TEXT_SUFFIXES = {".py", ".md", ".yaml", ".yml", ".toml", ".json", ""}
 
 

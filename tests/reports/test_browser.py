@@ -25,6 +25,8 @@ CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/c
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # The contract's page renders once its script has read the contract: wait for it.
+    "--virtual-time-budget=10000",
 )  # fmt: skip
 
 needs_chromium = pytest.mark.skipif(

@@ -59,3 +59,14 @@ def test_without_a_built_page_the_answer_is_a_404_envelope(
     response = Client(ReferenceApp()).get("/api/v2/docs")
     assert response.status_code == 404
     assert json.loads(response.get_data())["statusCode"] == 6
+
+
+def test_the_page_renders_once_and_shows_no_logo_from_a_cdn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(docs, "redoc_bundle", lambda version: f'img({{src:"{docs.REDOCLY_LOGO}"}})')
+    page = docs.inline_bundle(f"<html><head>{CDN}</head><body><script>{docs.HYDRATE}</script>")
+    assert docs.REDOCLY_LOGO not in page
+    assert docs.EMPTY_IMAGE in page
+    assert docs.HYDRATE not in page
+    assert docs.RENDER in page

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from conformance.contract import catalogue, operations
+from conformance.docs_site import CHECKOUT_SITE, REQUIREMENT_PAGE
 from tests.reports.conftest import Run
 
 REPORTS = ("conformance.json", "conformance.md", "conformance.html", "junit.xml")
@@ -94,6 +95,30 @@ def test_a_generated_request_that_failed_keeps_its_curl_line(faulty_run: Run) ->
     ]
     assert fuzzed
     assert all(re.match(r'curl -X \w+ -u "\$DEVICES_API_\w+" ', c["curl"] or "") for c in fuzzed)
+
+
+def test_each_report_links_a_broken_requirement_to_its_page_in_the_site(faulty_run: Run) -> None:
+    """Without --docs-url, a checkout's run links to the site `make docs` builds beside it,
+    relative to the report directory, at the anchor of the requirement's ID."""
+    page_url = f"{REQUIREMENT_PAGE}#DEV-PERM-003"
+    html = page(faulty_run)
+    failures = html[html.index('id="failures"') : html.index('id="matrix"')]
+    links = re.findall(rf'<a class="docs" href="([^"]*{re.escape(page_url)})">', failures)
+    assert links, "the failure card of DEV-PERM-003 links to no requirement page"
+    site = (faulty_run.report_dir / links[0].removesuffix(page_url)).resolve()
+    assert site == CHECKOUT_SITE
+    markdown = (faulty_run.report_dir / "conformance.md").read_text(encoding="utf-8")
+    assert f"**[DEV-PERM-003]({links[0]})**" in markdown
+    statuses = {r["id"]: r for r in document(faulty_run)["requirements"]}
+    assert statuses["DEV-PERM-003"]["docs"] == links[0]
+    root = ET.parse(faulty_run.report_dir / "junit.xml").getroot()
+    docs = {
+        p.get("value")
+        for c in root.findall(".//testcase")
+        for p in c.findall("properties/property")
+        if p.get("name") == "docs"
+    }
+    assert links[0] in docs
 
 
 def test_one_card_per_broken_requirement(faulty_run: Run) -> None:
