@@ -72,15 +72,20 @@ profiles: $(STAMP)
 ## both, the 8.5.2 page last.
 DOCS_PAGES = docs/build/devices-8.5.2.html
 
-$(DOCS_PAGES): openapi/devices.yaml openapi/devices-8.5.2.yaml
-	test -d node_modules || npm ci --no-audit --no-fund --loglevel=error
+# npm writes node_modules/.package-lock.json on install: older than the lock, it is installed again.
+NODE_STAMP = node_modules/.package-lock.json
+
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(DOCS_PAGES): $(NODE_STAMP) openapi/devices.yaml openapi/devices-8.5.2.yaml
 	$(BIN)/python -m conformance.report.docs
 
-docs: $(STAMP) $(DOCS_PAGES)
+docs: $(STAMP) $(NODE_STAMP) $(DOCS_PAGES)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 ## The site served on http://127.0.0.1:8000, rebuilt as its sources change.
-docs-serve: $(STAMP) $(DOCS_PAGES)
+docs-serve: $(STAMP) $(NODE_STAMP) $(DOCS_PAGES)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict
 
 ## The reference server on port 8080, by hand.
