@@ -286,7 +286,7 @@ def fuzz_with_kit() -> FuzzRun:
     with counted_server() as (base_url, counter):
         run = run_suite(
             "--writes", "all", "--fuzz-examples", str(FUZZ_EXAMPLES),
-            "-k", f"test_generated_requests_conform and {FUZZ_IDENTITY}", base_url=base_url,
+            "-k", "test_generated_requests_conform", base_url=base_url,
         )  # fmt: skip
         return FuzzRun(run.wall, run.total("cases"), counter.count, counter.window)
 

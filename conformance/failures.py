@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 # The curl line of the generated request a fuzzing case failed on, kept by the case where it has
 # the request at hand: the reports never dig it out of schemathesis's text.
 REPRODUCTION = pytest.StashKey[str]()
+# The identity that request went out as: one generated request is sent as several identities.
+REPRODUCED_AS = pytest.StashKey[str]()
 
 
 class RequirementFailure(AssertionError):

@@ -20,7 +20,7 @@ from conformance import known_failures
 from conformance.client import PACER, WRITES
 from conformance.contract import DEFAULT_PROFILE, PROFILES, requirement, select_profile
 from conformance.docs_site import docs_url, requirement_link
-from conformance.failures import REPRODUCTION, RequirementFailure
+from conformance.failures import REPRODUCED_AS, REPRODUCTION, RequirementFailure
 from conformance.results import Results
 from conformance.target import IDENTITIES, WRITE_LEVELS, Credentials, credentials_from, env_var
 from conformance.workers import (
@@ -103,7 +103,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--fuzz-examples",
         type=positive(int),
         default=None,
-        help="generated requests per operation and identity in the fuzzing phase (default: 15)",
+        help="generated requests per operation in the fuzzing phase, each sent as every "
+        "identity (default: 15)",
     )
     group.addoption(
         "--docs-url",
@@ -378,6 +379,8 @@ def known(config: pytest.Config) -> known_failures.KnownFailures | None:
 
 
 def case_identity(item: pytest.Item) -> str | None:
+    if REPRODUCED_AS in item.stash:  # a generated request, sent as several identities
+        return item.stash[REPRODUCED_AS]
     callspec = getattr(item, "callspec", None)
     if callspec is not None and "identity" in callspec.params:
         return str(callspec.params["identity"])
@@ -491,7 +494,7 @@ def pytest_exception_interact(
 # when it begins: together they are the longest part of a run.
 PHASES = {
     "test_generated_requests_conform": "Generated requests (schemathesis: examples, coverage, "
-    "fuzzing) begin, per operation and identity.",
+    "fuzzing) begin, per operation, each sent as the admin, the supervisor and the agent.",
     "test_linked_sequences_conform": "Linked sequences (schemathesis stateful: read yourself, "
     "create and read back) begin.",
 }

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi import checks
 
 from conformance.client import PACER, TargetSession, basic
 from conformance.contract import spec_path
-from conformance.failures import REPRODUCTION
+from conformance.failures import REPRODUCED_AS, REPRODUCTION
 from conformance.kit_limits import case_breaks_only_kit_limits
 from conformance.numbers_pool import NumberPool
 from conformance.plugin import write_level
@@ -116,35 +116,49 @@ def wants(case: Any, target: Target) -> str | None:
     return None
 
 
+def senders(case: Any, target: Target) -> list[tuple[str | None, str | None]]:
+    """Who sends this generated request, with the Authorization each puts on it: every fuzzing
+    identity that has credentials, one after the other. A negative case that removed or broke
+    Authorization on purpose goes out once, as it is: no identity would change it."""
+    if case.operation.schema.is_security_param_negated(case):
+        return [(None, None)]
+    return [
+        (identity, basic(credentials.user, credentials.password))
+        for identity in FUZZ_IDENTITIES
+        if (credentials := target.credentials.get(identity)) is not None
+    ]
+
+
 @pytest.mark.requirement("DEV-FUZZ-001")
-@pytest.mark.parametrize("identity", FUZZ_IDENTITIES)
 @schema.parametrize()
-def test_generated_requests_conform(case, identity, target, inventory, fuzz_session, request):
-    """Sends generated valid and invalid requests as the identity; schemathesis's checks hold."""
+def test_generated_requests_conform(case, target, inventory, fuzz_session, request):
+    """Sends each generated valid and invalid request as the admin, the supervisor and the
+    agent in turn; schemathesis's checks hold for every answer. One draw serves the three
+    identities: the requests are those three draws of the same derandomized data would make,
+    at a third of the generation."""
     reason = wants(case, target)
     if reason:
         pytest.skip(reason)
-    credentials = target.credentials.get(identity)
-    if credentials is None:
-        pytest.skip(f"no credentials for {identity}")
-    # A negative case may have removed or broken Authorization on purpose; keep it so.
-    if not case.operation.schema.is_security_param_negated(case):
-        case.headers = {
-            **(case.headers or {}),
-            "Authorization": basic(credentials.user, credentials.password),
-        }
-    try:
-        case.call_and_validate(
-            base_url=target.base_url,
-            session=fuzz_session,
-            excluded_checks=excluded_checks(case, target),
-            timeout=target.timeout,
-            **transport_settings(target),
-        )
-    except FailureGroup:
-        # Hypothesis replays the smallest failing example last: its request is the one kept.
-        request.node.stash[REPRODUCTION] = case.as_curl_command(base_url=target.base_url)
-        raise
+    sending = senders(case, target)
+    if not sending:
+        pytest.skip(f"no credentials for any of {', '.join(FUZZ_IDENTITIES)}")
+    for identity, authorization in sending:
+        if authorization is not None:
+            case.headers = {**(case.headers or {}), "Authorization": authorization}
+        try:
+            case.call_and_validate(
+                base_url=target.base_url,
+                session=fuzz_session,
+                excluded_checks=excluded_checks(case, target),
+                timeout=target.timeout,
+                **transport_settings(target),
+            )
+        except FailureGroup:
+            # Hypothesis replays the smallest failing example last: its request is the one kept.
+            request.node.stash[REPRODUCTION] = case.as_curl_command(base_url=target.base_url)
+            if identity is not None:
+                request.node.stash[REPRODUCED_AS] = identity
+            raise
 
 
 @pytest.mark.requirement("DEV-FUZZ-002")

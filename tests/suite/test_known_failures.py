@@ -292,9 +292,7 @@ def test_a_case_pattern_takes_brackets_literally() -> None:
 
 def test_operations_are_read_from_the_case_id() -> None:
     assert case_operations(CELL) == {"getDevice"}
-    fuzz = (
-        "conformance/cases/test_fuzz.py::test_generated_requests_conform[GET /devices/{id}][admin]"
-    )
+    fuzz = "conformance/cases/test_fuzz.py::test_generated_requests_conform[GET /devices/{id}]"
     assert case_operations(fuzz) == {"getDevice"}
     assert case_operations(FIELDS_CASE) == set()
 
