@@ -32,10 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from conformance.steps import steps  # noqa: E402
 from conformance.contract.validation import contract_violations, openapi  # noqa: E402
 from conformance.reference.app import ReferenceApp  # noqa: E402
 from conformance.reference.server import credentials, serve  # noqa: E402
+from conformance.steps import steps  # noqa: E402
 from conformance.target.client import Client  # noqa: E402
 from conformance.target.target import Credentials, Target, env_var  # noqa: E402
 from tests import harness  # noqa: E402
