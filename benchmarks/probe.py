@@ -79,7 +79,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     out = os.environ.get("BENCH_PROBE_DIR")
     if not out:
         return
-    from conformance.validation import _openapi
+    from conformance.contract.validation import _openapi
 
     info = _openapi.cache_info()
     record = {

@@ -32,12 +32,12 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from conformance import steps  # noqa: E402
-from conformance.client import Client  # noqa: E402
+from conformance.contract.validation import contract_violations, openapi  # noqa: E402
 from conformance.reference.app import ReferenceApp  # noqa: E402
 from conformance.reference.server import credentials, serve  # noqa: E402
-from conformance.target import Credentials, Target, env_var  # noqa: E402
-from conformance.validation import contract_violations, openapi  # noqa: E402
+from conformance.steps import steps  # noqa: E402
+from conformance.target.client import Client  # noqa: E402
+from conformance.target.target import Credentials, Target, env_var  # noqa: E402
 from tests import harness  # noqa: E402
 
 REPORT = ROOT / "reports" / "benchmarks.md"
@@ -234,7 +234,7 @@ def exchange_cost(base_url: str) -> Section:
     verdict = "met" if ratio <= OVERHEAD_TARGET else "MISSED"
     what = f"GET {path}?fields=* as agent, {EXCHANGES} each, median of {ROUNDS} rounds"
     section.add("raw: requests.get + read body", f"{raw_ms:.2f} ms", what)
-    section.add("kit: client + check_exchange", f"{kit_ms:.2f} ms", "conformance.steps.get")
+    section.add("kit: client + check_exchange", f"{kit_ms:.2f} ms", "conformance.steps.steps.get")
     section.add("  of which the client alone", f"{client_ms:.2f} ms", "bounded read, recorded")
     section.add("  of which the checks", f"{kit_ms - client_ms:.2f} ms", "envelope + openapi-core")
     section.add("kit / raw", f"{ratio:.2f}x", f"target <= {OVERHEAD_TARGET:g}x: {verdict}")

@@ -7,25 +7,19 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from conformance.client import (
+from conformance.contract.identities import (
     ANONYMOUS,
     MALFORMED,
     NOT_BASE64,
     OTHER_SCHEME,
     WRONG_PASSWORD,
-    Client,
 )
-from conformance.discovery import Inventory, Unusable, discover
-from conformance.numbers_pool import NumberPool
-from conformance.plugin import (
-    CREDENTIALS_KEY,
-    EXIT_UNUSABLE_TARGET,
-    EXIT_USAGE,
-    abort,
-    write_level,
-)
-from conformance.profiles import told_apart
-from conformance.target import Credentials, Target, env_var
+from conformance.plugin import CREDENTIALS_KEY, EXIT_UNUSABLE_TARGET, EXIT_USAGE, abort
+from conformance.steps.discovery import Inventory, Unusable, discover
+from conformance.steps.numbers_pool import NumberPool
+from conformance.steps.profiles import told_apart
+from conformance.target.client import Client
+from conformance.target.target import Credentials, Target, env_var, write_level
 
 DEFAULT_MAX_BODY = 8 * 1024 * 1024
 

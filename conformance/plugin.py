@@ -16,14 +16,21 @@ from typing import Any
 
 import pytest
 
-from conformance import known_failures
-from conformance.client import PACER, WRITES
-from conformance.contract import DEFAULT_PROFILE, PROFILES, requirement, select_profile
-from conformance.docs_site import docs_url, requirement_link
-from conformance.failures import REPRODUCED_AS, REPRODUCTION, RequirementFailure
-from conformance.results import Results
-from conformance.target import IDENTITIES, WRITE_LEVELS, Credentials, credentials_from, env_var
-from conformance.workers import (
+from conformance.contract.contract import DEFAULT_PROFILE, PROFILES, requirement, select_profile
+from conformance.contract.failures import REPRODUCED_AS, REPRODUCTION, RequirementFailure
+from conformance.contract.identities import IDENTITIES
+from conformance.report import known_failures
+from conformance.report.docs_site import docs_url, requirement_link
+from conformance.report.results import Results
+from conformance.target.client import PACER, WRITES
+from conformance.target.target import (
+    WRITE_LEVELS,
+    Credentials,
+    credentials_from,
+    env_var,
+    write_level,
+)
+from conformance.target.workers import (
     WRITES_GROUP,
     abort_handed_back,
     apply_grouping,
@@ -265,12 +272,6 @@ def runs_serially(config: pytest.Config) -> bool:
     with single reads, an inventory counted twice). Without --base-url each worker has its own
     embedded server; with --writes none nothing changes."""
     return bool(config.getoption("base_url", None)) and write_level(config) != "none"
-
-
-def write_level(config: pytest.Config) -> str:
-    """--writes, or its default: read-only against a --base-url, everything when embedded."""
-    chosen = config.getoption("writes")
-    return str(chosen or ("none" if config.getoption("base_url", None) else "all"))
 
 
 # First: xdist reads the `xdist_group` markers set here when it names the cases of a worker.

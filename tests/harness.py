@@ -23,7 +23,7 @@ from typing import Any
 from werkzeug.wrappers import Request
 
 from conformance.reference.server import credentials, serve
-from conformance.target import env_var
+from conformance.target.target import env_var
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLED = -9  # the exit status of a run the watchdog stopped

@@ -38,7 +38,7 @@ SUITE = ("-m", "pytest", "conformance", "-x", "--strict", "-q", "-p", "no:cachep
 # The suite's exit statuses that mean it noticed (docs/reference/options.md, exit statuses): a
 # broken MUST or SHOULD, or nothing judgeable.
 NOTICED = {1: "killed", 10: "killed"}
-# The case verdicts (conformance/results.py) of a case that noticed.
+# The case verdicts (conformance/report/results.py) of a case that noticed.
 FAILED_VERDICTS = ("fail", "error", "warning")
 
 

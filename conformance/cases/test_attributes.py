@@ -17,13 +17,14 @@ from conformance.checks.capabilities import (
     check_no_flat_monitoring,
 )
 from conformance.checks.numbers import NUMBER_CHECKS
-from conformance.client import Client, Exchange
-from conformance.contract import every_requirement
-from conformance.discovery import Inventory
-from conformance.failures import RequirementFailure
-from conformance.sightings import SEEN, Sighting, state_key
-from conformance.target import Target
-from conformance.validation import contract_violations
+from conformance.contract.contract import every_requirement
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import RequirementFailure
+from conformance.contract.validation import contract_violations
+from conformance.steps.discovery import Inventory
+from conformance.target.client import Client
+from conformance.target.sightings import SEEN, Sighting, state_key
+from conformance.target.target import Target
 
 pytestmark = pytest.mark.devices_seen
 # Failures beyond the first named in one report: enough to show a pattern.

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client import ANONYMOUS, MALFORMED, NOT_BASE64, OTHER_SCHEME, WRONG_PASSWORD
-from conformance.contract import operations
-from conformance.steps import expect_status, get
+from conformance.contract.contract import operations
+from conformance.contract.identities import (
+    ANONYMOUS,
+    MALFORMED,
+    NOT_BASE64,
+    OTHER_SCHEME,
+    WRONG_PASSWORD,
+)
+from conformance.steps.steps import expect_status, get
 
 KINDS = {
     ANONYMOUS: "DEV-AUTH-001",

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.client import Client
-from conformance.devices_state import DeviceState, read_device, restore
-from conformance.discovery import Inventory
-from conformance.failures import expect
-from conformance.invalid_bodies import CREATE_BODIES, OPERATION_BODIES, UNREADABLE
-from conformance.steps import all_ids, expect_no_new_device
-from conformance.validation import check_exchange
+from conformance.contract.failures import expect
+from conformance.contract.validation import check_exchange
+from conformance.steps.devices_state import DeviceState, read_device, restore
+from conformance.steps.discovery import Inventory
+from conformance.steps.invalid_bodies import CREATE_BODIES, OPERATION_BODIES, UNREADABLE
+from conformance.steps.steps import all_ids, expect_no_new_device
+from conformance.target.client import Client
 
 
 @pytest.mark.requirement("DEV-HTTP-005")

@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from conformance.client import Client
-from conformance.contract import selected_profile
-from conformance.failures import expect
-from conformance.steps import (
+from conformance.contract.contract import selected_profile
+from conformance.contract.failures import expect
+from conformance.steps.steps import (
     Reply,
     all_ids,
     devices,
@@ -20,6 +19,7 @@ from conformance.steps import (
     get,
     post,
 )
+from conformance.target.client import Client
 
 pytestmark = pytest.mark.writes("all")
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.client import Client
-from conformance.devices_state import DeviceState, read_device, restore
-from conformance.discovery import Inventory
-from conformance.failures import expect
-from conformance.steps import expect_status, get_unchecked, post
+from conformance.contract.failures import expect
+from conformance.steps.devices_state import DeviceState, read_device, restore
+from conformance.steps.discovery import Inventory
+from conformance.steps.steps import expect_status, get_unchecked, post
+from conformance.target.client import Client
 
 pytestmark = pytest.mark.writes("reversible")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.discovery import ALL_DEVICES, ME, MY_DEVICES, Inventory, Step
+from conformance.steps.discovery import ALL_DEVICES, ME, MY_DEVICES, Inventory, Step
 
 ASKED = [
     *((identity, ME) for identity in ("admin", "supervisor", "agent", "other-agent")),

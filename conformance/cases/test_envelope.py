@@ -7,11 +7,12 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.client import ANONYMOUS, Client
-from conformance.discovery import Inventory
-from conformance.failures import expect
-from conformance.steps import Reply, expect_status, get
-from conformance.validation import check_exchange
+from conformance.contract.failures import expect
+from conformance.contract.identities import ANONYMOUS
+from conformance.contract.validation import check_exchange
+from conformance.steps.discovery import Inventory
+from conformance.steps.steps import Reply, expect_status, get
+from conformance.target.client import Client
 
 MISSING_ID = "00000000-0000-4000-8000-00000000dead"
 

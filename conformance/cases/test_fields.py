@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.failures import expect
-from conformance.steps import device, devices, expect_status, get, get_unchecked, settle, uris
+from conformance.contract.failures import expect
+from conformance.steps.steps import device, devices, expect_status, get, get_unchecked, settle, uris
 
 # (identity that may read it, path) of every device collection.
 COLLECTIONS = [("admin", "/devices"), ("admin", "/users/{agent}/devices"), ("agent", "/me/devices")]

@@ -13,13 +13,12 @@ from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi import checks
 
-from conformance.client import PACER, TargetSession, basic
-from conformance.contract import spec_path
-from conformance.failures import REPRODUCED_AS, REPRODUCTION
-from conformance.kit_limits import case_breaks_only_kit_limits
-from conformance.numbers_pool import NumberPool
-from conformance.plugin import write_level
-from conformance.target import Target
+from conformance.contract.contract import spec_path
+from conformance.contract.failures import REPRODUCED_AS, REPRODUCTION
+from conformance.contract.kit_limits import case_breaks_only_kit_limits
+from conformance.steps.numbers_pool import NumberPool
+from conformance.target.client import PACER, TargetSession, basic
+from conformance.target.target import Target, write_level
 
 DEFAULT_EXAMPLES = 15
 FUZZ_IDENTITIES = ("admin", "supervisor", "agent")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conformance.checks.leaks import check_no_device_data, devices_hidden_from
-from conformance.client import ANONYMOUS
-from conformance.discovery import Inventory
-from conformance.steps import get
+from conformance.contract.identities import ANONYMOUS
+from conformance.steps.discovery import Inventory
+from conformance.steps.steps import get
 
 # (identity, path template, whose object), every one refused by a conformant server.
 REFUSALS = [

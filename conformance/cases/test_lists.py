@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from conformance.failures import expect
-from conformance.steps import devices, follow_uri, get, uris
+from conformance.contract.failures import expect
+from conformance.steps.steps import devices, follow_uri, get, uris
 
 
 def comparable(found: dict[str, Any]) -> dict[str, Any]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.failures import expect
-from conformance.steps import expect_status, get_unchecked, settle
-from conformance.target import IDENTITIES
+from conformance.contract.failures import expect
+from conformance.contract.identities import IDENTITIES
+from conformance.steps.steps import expect_status, get_unchecked, settle
 
 
 @pytest.mark.requirement("DEV-ME-001")

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from conformance.contract import spec
-from conformance.failures import expect
-from conformance.validation import check_exchange
+from conformance.contract.contract import spec
+from conformance.contract.failures import expect
+from conformance.contract.validation import check_exchange
 
 MISSING_ID = "00000000-0000-4000-8000-00000000beef"
 MISSING_USER = "00000000000000000000000000beef00"

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from conformance.client import Client, api_path
-from conformance.contract import selected_profile
-from conformance.devices_state import MONITORING, DeviceState, operate, read_device, restore
-from conformance.discovery import Inventory
-from conformance.failures import expect
-from conformance.profiles import MONITORING_SHOWN, monitoring
-from conformance.steps import expect_status, get, post, uris
+from conformance.contract.contract import selected_profile
+from conformance.contract.failures import expect
+from conformance.steps.devices_state import MONITORING, DeviceState, operate, read_device, restore
+from conformance.steps.discovery import Inventory
+from conformance.steps.profiles import MONITORING_SHOWN, monitoring
+from conformance.steps.steps import expect_status, get, post, uris
+from conformance.target.client import Client, api_path
 
 pytestmark = pytest.mark.writes("reversible")
 

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 from conformance.checks.leaks import check_no_device_data, devices_hidden_from
-from conformance.client import Client
-from conformance.devices_state import operate, read_device
-from conformance.discovery import Inventory
-from conformance.failures import expect
-from conformance.numbers_pool import NumberPool
-from conformance.policy import Cell, PolicyError, cells
-from conformance.steps import Reply, devices, get, get_unchecked, post_unchecked, settle
+from conformance.contract.failures import expect
+from conformance.contract.policy import Cell, PolicyError, cells
+from conformance.steps.devices_state import operate, read_device
+from conformance.steps.discovery import Inventory
+from conformance.steps.numbers_pool import NumberPool
+from conformance.steps.steps import Reply, devices, get, get_unchecked, post_unchecked, settle
+from conformance.target.client import Client
 
 MISSING_DEVICE = "00000000-0000-4000-8000-00000000c0de"
 MISSING_USER = "000000000000000000000000c0de0000"

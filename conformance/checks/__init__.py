@@ -1,1 +1,4 @@
-"""Semantic checks no schema can express. Each raises RequirementFailure naming its rule."""
+"""Semantic checks no schema can express. Each raises RequirementFailure naming its rule.
+
+May import: contract, target, steps.
+"""

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conformance.client import Exchange
-from conformance.failures import expect
-from conformance.profiles import FLAT, MUTE_CAPABILITIES, STATE
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import expect
+from conformance.steps.profiles import FLAT, MUTE_CAPABILITIES, STATE
 
 # Mute and Unmute exist in 8.5.2 only; in 8.5.0 the contract's enumeration refuses them anyway.
 SUPERVISOR_CAPABILITIES = (

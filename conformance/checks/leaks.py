@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.client import Exchange
-from conformance.discovery import Inventory
-from conformance.failures import expect
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import expect
+from conformance.steps.discovery import Inventory
 
 
 def devices_hidden_from(inventory: Inventory, identity: str) -> dict[str, dict[str, Any]]:

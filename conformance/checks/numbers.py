@@ -10,8 +10,8 @@ from typing import Any
 
 import phonenumbers
 
-from conformance.client import Exchange
-from conformance.failures import expect
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import expect
 
 E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 

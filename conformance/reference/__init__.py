@@ -2,6 +2,8 @@
 
 ``ReferenceApp`` is the WSGI application; ``serve`` runs one on a free port; ``credentials``
 gives (userName, password) per persona from the fixture file.
+
+May import: contract (the documents it serves); it knows nothing of the suite.
 """
 
 from .app import ReferenceApp

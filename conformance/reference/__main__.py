@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from conformance.contract import DEFAULT_PROFILE, PROFILES
+from conformance.contract.contract import DEFAULT_PROFILE, PROFILES
 
 from .app import ReferenceApp
 from .fixtures import FixtureError

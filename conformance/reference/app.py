@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from conformance.contract import DEFAULT_PROFILE, PROFILES, SPEC_PATHS
+from conformance.contract.contract import DEFAULT_PROFILE, PROFILES, SPEC_PATHS
 
 from .fixtures import ROLE_ADMIN, ROLE_AGENT, User, load_fixtures
 from .state import (

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from conformance.contract import PROFILES, ROOT, SPEC_PATH, spec_path
+from conformance.contract.contract import PROFILES, ROOT, SPEC_PATH, spec_path
 
 DOCS_FILE = ROOT / "docs" / "build" / "devices.html"
 # One page per profile, where the reference server of that profile serves it from.

@@ -10,7 +10,7 @@ from typing import Any
 
 STATUSES = ("pass", "fail", "known", "warning", "inconclusive", "skipped", "not tested")
 PROBLEMS = ("fail", "error", "warning")
-# The parts of a RequirementFailure (conformance/failures.py) a case records, in order.
+# The parts of a RequirementFailure (conformance/contract/failures.py) a case records, in order.
 CASE_FIELDS = (("Expected", "expected"), ("Actual", "actual"), ("Request", "request"))
 
 CSS = """

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from conformance.policy import MEANING, Cell, PolicyError, cells, describe
-from conformance.target import IDENTITIES
+from conformance.contract.identities import IDENTITIES
+from conformance.contract.policy import MEANING, Cell, PolicyError, cells, describe
 
 Place = tuple[str, str, str]  # operation, identity, object
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from conformance.contract import requirement
+from conformance.contract.contract import requirement
 from tests.harness import ROOT, run_suite, served, suite_environment
 
 from . import until_caught

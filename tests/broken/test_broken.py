@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conformance.contract import every_requirement
+from conformance.contract.contract import every_requirement
 
 from .catalogue import CATALOGUE, NOT_TESTED, Broken
 from .detection import Detection, detect, write_reports

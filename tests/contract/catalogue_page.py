@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from conformance.contract import Basis
+from conformance.contract.contract import Basis
 
 from . import coverage
 from .lint import DECISION_LINK, Document, heading_anchor

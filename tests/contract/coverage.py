@@ -29,7 +29,7 @@ from functools import cache
 
 import pytest
 
-from conformance.contract import Basis
+from conformance.contract.contract import Basis
 
 from .lint import (
     CATALOGUE_PATH,

@@ -8,7 +8,7 @@ from openapi_core import OpenAPI
 from openapi_spec_validator import validate
 from schemathesis.core.result import Err, Ok
 
-from conformance.policy import cells
+from conformance.contract.policy import cells
 
 from . import lint
 from .documents import spec

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from conformance.invalid_bodies import CREATE_BODIES, OPERATION_BODIES
-from conformance.kit_limits import case_breaks_only_kit_limits, request_errors
-from conformance.kit_limits import only_kit_limits_broken as only_kit_limits
+from conformance.contract.kit_limits import case_breaks_only_kit_limits, request_errors
+from conformance.contract.kit_limits import only_kit_limits_broken as only_kit_limits
+from conformance.steps.invalid_bodies import CREATE_BODIES, OPERATION_BODIES
 
 DEVICE = "0c754c1f-7a65-4a7f-9a2b-c5bb5c983653"
 REFUSED = [

@@ -15,9 +15,9 @@ from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 from werkzeug.test import Client
 
-from conformance.contract import SPEC_PATH
+from conformance.contract.contract import SPEC_PATH
+from conformance.contract.validation import openapi
 from conformance.reference import ReferenceApp, credentials
-from conformance.validation import openapi
 
 AGENT_DEVICE = "0c754c1f-7a65-4a7f-9a2b-c5bb5c983653"
 AGENT_ID = "33254e93b91644238d28f036ef831823"

@@ -12,9 +12,9 @@ from contextlib import ExitStack, suppress
 import pytest
 import requests
 
-from conformance.client import basic
 from conformance.reference import ReferenceApp
 from conformance.reference.server import RunningServer, credentials, serve
+from conformance.target.client import basic
 
 TEN_MB = 10 * 1024 * 1024
 # Bodies are only read once the caller is known, so the requests with one authenticate.

@@ -8,7 +8,7 @@ import pytest
 from benchmarks.mutation import triage
 from benchmarks.mutation.population import by_id, population
 from benchmarks.mutation.runner import MODES
-from conformance.contract import catalogue
+from conformance.contract.contract import catalogue
 from tests.broken.catalogue import CATALOGUE
 from tests.variants.table import VARIANTS
 

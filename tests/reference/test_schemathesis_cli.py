@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conformance.contract import SPEC_PATH
+from conformance.contract.contract import SPEC_PATH
 from conformance.reference.app import ReferenceApp
 from conformance.reference.server import credentials
 from tests.harness import served

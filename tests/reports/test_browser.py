@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conformance.contract import operations
+from conformance.contract.contract import operations
+from conformance.contract.identities import IDENTITIES
 from conformance.reference import ReferenceApp
 from conformance.reference.app import DOCS_FILES
-from conformance.target import IDENTITIES
 from tests.harness import served
 from tests.reports.conftest import Run
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance import docs_site
-from conformance.report import html
-from conformance.results import linked_id
+from conformance.report import docs_site, html
+from conformance.report.results import linked_id
 
 
 def test_a_url_is_kept_as_given() -> None:

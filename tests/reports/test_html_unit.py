@@ -8,7 +8,7 @@ from typing import Any
 from conformance.report import html, matrix
 
 NODE = "conformance/cases/test_permissions.py::test_policy_cell[{}]"
-# The object a label names, as conformance.policy.describe names it.
+# The object a label names, as conformance.contract.policy.describe names it.
 OBJECTS = {"own device": "own", "a missing id": "missing", "own user": "self"}
 LABEL = re.compile(r"(?P<operation>\w+)\[(?P<identity>[\w-]+)(->(?P<object>[^\]]+))?\]")
 

@@ -7,8 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from conformance.contract import catalogue, operations
-from conformance.docs_site import CHECKOUT_SITE, REQUIREMENT_PAGE
+from conformance.contract.contract import catalogue, operations
+from conformance.report.docs_site import CHECKOUT_SITE, REQUIREMENT_PAGE
 from tests.reports.conftest import Run
 
 REPORTS = ("conformance.json", "conformance.md", "conformance.html", "junit.xml")

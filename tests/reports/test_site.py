@@ -17,9 +17,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conformance.contract import every_requirement, operations, select_profile, selected_profile
-from conformance.docs_site import CHECKOUT_SITE, REQUIREMENT_PAGE
+from conformance.contract.contract import (
+    every_requirement,
+    operations,
+    select_profile,
+    selected_profile,
+)
 from conformance.report.docs import EXTERNAL
+from conformance.report.docs_site import CHECKOUT_SITE, REQUIREMENT_PAGE
 from tests.reports.test_browser import CHROMIUM, needs_chromium
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from conformance.client import whole_exchange_within
+from conformance.target.client import whole_exchange_within
 
 
 @pytest.fixture

@@ -18,10 +18,17 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance.known_failures import Case, Entry, case_operations, matches, parse, unseen_or_fixed
 from conformance.plugin import EXIT_USAGE
 from conformance.reference import ReferenceApp
-from conformance.workers import WRITES_GROUP
+from conformance.report.known_failures import (
+    Case,
+    Entry,
+    case_operations,
+    matches,
+    parse,
+    unseen_or_fixed,
+)
+from conformance.target.workers import WRITES_GROUP
 from tests.broken.catalogue import by_name
 from tests.broken.faults import layered, rewrite_json, route
 from tests.broken.replacements import user_field

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.numbers_pool import RESERVED, NumberPool
+from conformance.steps.numbers_pool import RESERVED, NumberPool
 
 
 def test_numbers_in_use_are_passed_over_and_none_is_given_twice() -> None:

@@ -10,7 +10,7 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from werkzeug.wrappers import Request
 
-from conformance.contract import SPEC_PATH
+from conformance.contract.contract import SPEC_PATH
 from conformance.reference.app import ReferenceApp
 from tests.harness import Recorder, run_suite, served
 

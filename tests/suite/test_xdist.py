@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+from conformance.contract.identities import IDENTITIES
 from conformance.plugin import EXIT_UNUSABLE_TARGET
 from conformance.reference.app import ReferenceApp
-from conformance.target import IDENTITIES, env_var
+from conformance.target.target import env_var
 from tests.harness import run_suite, served
 from tests.hostile.servers import closed_port
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from conformance.reference.app import BASE_PATH, ReferenceApp
 from conformance.reference.server import credentials, serve
-from conformance.target import env_var
+from conformance.target.target import env_var
 from tests.independent import BY_NAME as BY_IMPLEMENTATION
 from tests.independent import IMPLEMENTATIONS, Implementation, serving
 from tests.variants import pieces

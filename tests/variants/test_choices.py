@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from werkzeug.test import Client, TestResponse
 
-from conformance.client import basic
 from conformance.reference.app import BASE_PATH
+from conformance.target.client import basic
 from tests.variants.pieces import SEED_ATTRIBUTES
 from tests.variants.table import BY_NAME, PREFIX, PROXY_HOST, VARIANTS
 

@@ -8,7 +8,7 @@ from concurrent.futures import Future
 import pytest
 
 from benchmarks.mutation import triage
-from conformance.contract import requirement
+from conformance.contract.contract import requirement
 from tests.variants.table import BY_NAME, VARIANTS
 from tests.variants.verdicts import Verdict, judge_all, write_report
 

@@ -12,10 +12,10 @@ from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from conformance.client import Exchange
-from conformance.contract import device_attribute_requirements, selected_profile, spec_path
-from conformance.failures import RequirementFailure, expect
-from conformance.response_validator import ContractResponseValidator
+from conformance.contract.contract import device_attribute_requirements, selected_profile, spec_path
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import RequirementFailure, expect
+from conformance.contract.response_validator import ContractResponseValidator
 
 # The HTTP status that goes with each body statusCode: openapi/decisions.md#status-codes; in
 # 8.5.2, 19 (already in use) goes with 403 too (openapi/decisions.md#gws-852-and-later).

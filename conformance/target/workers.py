@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conformance.target import Credentials
+from conformance.target.target import Credentials
 
 CREDENTIALS = "devices_api_credentials"
 ABORTED = "devices_api_aborted"

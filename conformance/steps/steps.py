@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.client import Client, Exchange, api_path
-from conformance.failures import RequirementFailure, expect
-from conformance.validation import check_exchange
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import RequirementFailure, expect
+from conformance.contract.validation import check_exchange
+from conformance.target.client import Client, api_path
 
 
 @dataclass

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conformance.contract import requirement
+from conformance.contract.contract import requirement
 
 if TYPE_CHECKING:
-    from conformance.client import Exchange
+    from conformance.contract.exchange import Exchange
 
 
 # The curl line of the generated request a fuzzing case failed on, kept by the case where it has

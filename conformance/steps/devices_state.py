@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.client import Client
-from conformance.steps import Reply, get, post
+from conformance.steps.steps import Reply, get, post
+from conformance.target.client import Client
 
 MONITORING = ("supervisorMonitoringState", "supervisorMonitoringMode", "supervisorMonitoringScope")
 

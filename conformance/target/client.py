@@ -5,33 +5,23 @@ from __future__ import annotations
 
 import base64
 import json
-import shlex
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from conformance import sightings
-from conformance.breaker import BREAKER
-from conformance.failures import RequirementFailure
-from conformance.target import Credentials, Target
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import RequirementFailure
+from conformance.contract.identities import MALFORMED, NOT_BASE64, OTHER_SCHEME
+from conformance.target import sightings
+from conformance.target.breaker import BREAKER
+from conformance.target.target import Credentials, Target
 
-# Identities that are not real users, for authentication cases (RFC 7617 section 2).
-ANONYMOUS = "anonymous"
-MALFORMED = "malformed"
-WRONG_PASSWORD = "wrong-password"
-# A real login sent under another scheme than Basic (RFC 9110 section 11.4): not Basic
-# credentials, whatever its token holds.
-OTHER_SCHEME = "other-scheme"
-# A real login's Basic token with a character outside the base64 alphabet in it, which RFC 4648
-# section 3.3 asks a decoder to reject; many skip it instead (a SHOULD: DEV-AUTH-005).
-NOT_BASE64 = "not-base64"
 MALFORMED_AUTHORIZATION = "Basic not*base64"
 
 CHUNK = 64 * 1024
@@ -141,70 +131,6 @@ class TargetSession(requests.Session):
             shown = url.decode() if isinstance(url, bytes) else str(url)
             WRITES.append(f"{verb.upper()} {shown} -> {response.status_code}")
         return response
-
-
-@dataclass
-class Exchange:
-    """One request and the response to it."""
-
-    method: str
-    url: str
-    identity: str
-    # Kept out of repr: the request headers hold the credentials.
-    request_headers: dict[str, str] = field(repr=False)
-    request_body: bytes | None = field(repr=False)
-    status: int = 0
-    headers: dict[str, str] = field(default_factory=dict, repr=False)
-    body: bytes = field(default=b"", repr=False)
-    env_var: str | None = None
-    elapsed: float = 0.0
-    cacert: str | None = None
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")
-
-    def json(self) -> Any:
-        """The body as JSON, or None when it is not JSON."""
-        try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
-            return None
-
-    def curl(self) -> str:
-        parts = ["curl", "-i", "-X", self.method]
-        if self.identity == ANONYMOUS:
-            pass
-        elif self.env_var:
-            parts += ["-u", f'"${self.env_var}"']
-        else:
-            auth = self.request_headers.get("Authorization", "")
-            parts += ["-H", shlex.quote(f"Authorization: {redact_authorization(auth)}")]
-        for name, value in self.request_headers.items():
-            if name.lower() in {"authorization", "user-agent", "accept-encoding", "connection"}:
-                continue
-            parts += ["-H", shlex.quote(f"{name}: {value}")]
-        if self.cacert:
-            parts += ["--cacert", shlex.quote(self.cacert)]
-        if self.request_body is not None:
-            parts += ["--data-binary", shlex.quote(self.request_body.decode("utf-8", "replace"))]
-        parts.append(shlex.quote(self.url))
-        return " ".join(parts)
-
-    def describe(self) -> str:
-        # One line: an HTML error page would otherwise spread over the whole message.
-        parts = [f"HTTP {self.status}", self.content_type or "(no content type)"]
-        location = self.headers.get("location")
-        if 300 <= self.status < 400 and location:
-            # Never followed: another origin must not receive the credentials.
-            parts.append(f"redirect to {location} (not followed)")
-        parts += self.body[:300].decode("utf-8", "replace").split()
-        return " ".join(parts)
-
-
-def redact_authorization(value: str) -> str:
-    scheme, _, _ = value.partition(" ")
-    return f"{scheme} [redacted]" if value else ""
 
 
 def basic(user: str, password: str) -> str:

@@ -16,7 +16,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conformance.contract import selected_profile, spec
+from conformance.contract.contract import selected_profile, spec
 
 KIT_LIMITS = "x-kit-limits"
 ROOT_URI = "urn:devices-contract"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 if TYPE_CHECKING:
-    from conformance.client import Exchange
+    from conformance.contract.exchange import Exchange
 
 
 # eq=False: hashable by identity, so what is derived from one sighting can be cached.

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from conformance.contract.identities import IDENTITIES
+
+if TYPE_CHECKING:
+    import pytest
 
 WRITE_LEVELS = ("none", "reversible", "all")
-
-# An identity is one set of credentials; its policy role is what openapi/devices.yaml's
-# `x-access` speaks of. Two agents are needed to test that one cannot reach the other's devices.
-IDENTITIES = ("admin", "supervisor", "agent", "other-agent")
-POLICY_ROLE = {
-    "admin": "admin",
-    "supervisor": "supervisor",
-    "agent": "agent",
-    "other-agent": "agent",
-}
 
 
 def env_var(identity: str) -> str:
@@ -68,3 +64,9 @@ def credentials_from(options: dict[str, str | None]) -> dict[str, Credentials]:
         elif os.environ.get(variable):
             found[identity] = Credentials.parse(os.environ[variable], variable)
     return found
+
+
+def write_level(config: pytest.Config) -> str:
+    """--writes, or its default: read-only against a --base-url, everything when embedded."""
+    chosen = config.getoption("writes")
+    return str(chosen or ("none" if config.getoption("base_url", None) else "all"))

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.contract import operations, spec
-from conformance.target import IDENTITIES, POLICY_ROLE
+from conformance.contract.contract import operations, spec
+from conformance.contract.identities import IDENTITIES, POLICY_ROLE
 
 # Objects a cell acts on, by the kind of path parameter the operation has (`x-access.object`).
 DEVICE_OBJECTS = ("own", "agent", "other-agent", "supervisor", "foreign", "missing")

@@ -14,7 +14,7 @@ from pathlib import Path
 # The page that holds every requirement, each at the anchor of its ID
 # (tests/contract/catalogue_page.py makes it).
 REQUIREMENT_PAGE = "reference/requirements.html"
-CHECKOUT = Path(__file__).resolve().parent.parent
+CHECKOUT = Path(__file__).resolve().parents[2]
 CHECKOUT_SITE = CHECKOUT / "site"
 # What tells a checkout from an installed package: the site's configuration beside it.
 SITE_CONFIG = CHECKOUT / "mkdocs.yml"

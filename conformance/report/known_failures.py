@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conformance.contract import catalogue, operations
-from conformance.target import IDENTITIES
+from conformance.contract.contract import catalogue, operations
+from conformance.contract.identities import IDENTITIES
 
 TOP_KEY = "known_failures"
 FIELDS = ("requirement", "reason", "issue", "expires", "identities", "operations", "cases")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conformance.contract import spec
+from conformance.contract.contract import spec
 
 LIMIT = 3
 # check_base_url: every base URL ends in /api/v2; the contract's paths follow it.

@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 
-from conformance import known_failures
-from conformance.contract import catalogue, requirement, spec_digest
-from conformance.docs_site import requirement_link
-from conformance.report import html, matrix
-from conformance.workers import ungrouped
+from conformance.contract.contract import catalogue, requirement, spec_digest
+from conformance.report import html, known_failures, matrix
+from conformance.report.docs_site import requirement_link
+from conformance.target.workers import ungrouped
 
 
 def installed_version() -> str:
@@ -43,7 +42,7 @@ class Outcome:
     identity: str | None = None
     message: str = ""
     curl: str | None = None
-    # A RequirementFailure's parts, as it gave them (conformance/failures.py).
+    # A RequirementFailure's parts, as it gave them (conformance/contract/failures.py).
     expected: str | None = None
     actual: str | None = None
     request: str | None = None
@@ -120,7 +119,7 @@ class Results:
         self.config: Any = None
         self.known: known_failures.KnownFailures | None = None
         self.updated_file: str | None = None
-        # The documentation site the reports link each requirement to (conformance/docs_site.py).
+        # The documentation site the reports link each requirement to (report/docs_site.py).
         self.docs_url: str | None = None
 
     def add(self, report: pytest.TestReport) -> None:

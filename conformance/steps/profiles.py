@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from conformance.client import Client
-from conformance.discovery import Inventory
-from conformance.failures import RequirementFailure
+from conformance.contract.failures import RequirementFailure
+from conformance.steps.discovery import Inventory
+from conformance.target.client import Client
 
 STATE = "supervisorMonitoringState"
 FLAT = ("supervisorMonitoringMode", "supervisorMonitoringScope")

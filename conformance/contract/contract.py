@@ -13,10 +13,10 @@ import yaml
 # saved per process, xdist workers included); same documents, same result.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The package's `openapi` folder: in a checkout a link to the top-level openapi/, in an installed
 # wheel a copy of it; found the same way in both.
-CONTRACT_DIR = Path(__file__).resolve().parent / "openapi"
+CONTRACT_DIR = Path(__file__).resolve().parents[1] / "openapi"
 SPEC_PATH = CONTRACT_DIR / "devices.yaml"
 CATALOGUE_PATH = CONTRACT_DIR / "requirements.yaml"
 

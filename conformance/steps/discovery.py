@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from conformance.client import Client, Exchange
-from conformance.failures import RequirementFailure, expect
-from conformance.resolution import resolution_problem
-from conformance.validation import check_exchange
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import RequirementFailure, expect
+from conformance.contract.validation import check_exchange
+from conformance.target.client import Client
+from conformance.target.resolution import resolution_problem
 
 ALL_FIELDS = {"fields": "*"}
 # The roles docs/getting-started/your-server.md requires of each identity, assumed when
