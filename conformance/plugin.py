@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from conformance import settings
 from conformance.contract.contract import DEFAULT_PROFILE, PROFILES, requirement, select_profile
 from conformance.contract.failures import REPRODUCED_AS, REPRODUCTION, RequirementFailure
 from conformance.contract.identities import IDENTITIES
@@ -200,6 +201,7 @@ def collects_whole_suite(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not is_conformance_run(config):
         return
+    settings.apply(config)
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
     # Before collection: the case modules read the chosen profile's contract when imported.
