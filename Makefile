@@ -41,9 +41,12 @@ lock-check: $(STAMP)
 conformance: $(STAMP)
 	$(BIN)/pytest conformance $(ARGS)
 
-## The kit's own tests: the contract, the reference server, broken servers, variants.
+## The kit's own tests: the contract, the reference server, broken servers, variants. Two
+## workers, a test file each at a time: the tests that only wait (hostile targets, installs)
+## run beside the pools of suite runs instead of leaving a core idle. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/pytest tests $(ARGS)
+	$(BIN)/pytest tests -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 ## Format, lint and type checks.
 lint: $(STAMP)
