@@ -32,7 +32,8 @@ def apply(config: pytest.Config) -> None:
     # pytest has no public setter for a configuration value; its cache of values read is where
     # one set with `-o` would be found too. tests/install proves each setting holds installed.
     config._inicache["strict_markers"] = True
-    if config.getini("cache_dir") == PYTEST_DEFAULT_CACHE_DIR:
+    cache_plugin_on = config.pluginmanager.has_plugin("cacheprovider")  # off: `-p no:cacheprovider`
+    if cache_plugin_on and config.getini("cache_dir") == PYTEST_DEFAULT_CACHE_DIR:
         config._inicache["cache_dir"] = str(cache_folder() / "pytest")
     if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
         from hypothesis.configuration import set_hypothesis_home_dir
