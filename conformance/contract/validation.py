@@ -12,7 +12,13 @@ from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from conformance.contract.contract import device_attribute_requirements, selected_profile, spec_path
+from conformance.contract.contract import (
+    PROFILES,
+    device_attribute_requirements,
+    selected_profile,
+    spec,
+    spec_path,
+)
 from conformance.contract.exchange import Exchange
 from conformance.contract.failures import RequirementFailure, expect
 from conformance.contract.response_validator import ContractResponseValidator
@@ -165,10 +171,53 @@ def check_contract(exchange: Exchange, base_url: str) -> None:
         raise RequirementFailure(req_id, "a response the contract documents", detail, exchange)
 
 
+Verdict = tuple[tuple[str, str], ...]
+# Verdicts already reached, by what openapi-core reads of an exchange (verdict_key). A run
+# receives the same answer many times (each refusal, a device read by several cases); judging
+# it again would give the same verdict at the same cost.
+_VERDICTS: dict[tuple[object, ...], Verdict] = {}
+
+
 def contract_violations(exchange: Exchange, base_url: str) -> list[tuple[str, str]]:
     """Every way the response departs from the contract, each with the requirement it breaks.
     A violation inside a device attribute names that attribute's requirement (`x-requirement`
     in the spec); any other is DEV-ENV-004."""
+    request = contract_request(exchange, base_url)
+    key = verdict_key(exchange, request)
+    if key not in _VERDICTS:
+        _VERDICTS[key] = tuple(_judged(exchange, request))
+    return list(_VERDICTS[key])
+
+
+def verdict_key(exchange: Exchange, request: _Request) -> tuple[object, ...]:
+    """All that response validation reads: the operation (found from the URL and method), the
+    status, the media type, the headers the contract documents anywhere, and the body."""
+    documented = response_header_names()
+    headers = sorted((k.lower(), v) for k, v in exchange.headers.items() if k.lower() in documented)
+    return (
+        selected_profile(), request.host_url, request.path, request.method,
+        exchange.status, exchange.content_type, tuple(headers), exchange.body,
+    )  # fmt: skip
+
+
+@cache
+def response_header_names() -> frozenset[str]:
+    """Every response header the contract documents, in any operation or profile's response."""
+    found: set[str] = set()
+    for profile in PROFILES:
+        document = spec(profile)
+        for item in document.get("paths", {}).values():
+            for operation in item.values():
+                if not isinstance(operation, dict):  # a path item's parameters
+                    continue
+                for response in (operation.get("responses") or {}).values():
+                    found.update(name.lower() for name in response.get("headers") or {})
+        for response in document.get("components", {}).get("responses", {}).values():
+            found.update(name.lower() for name in response.get("headers") or {})
+    return frozenset(found)
+
+
+def _judged(exchange: Exchange, request: _Request) -> list[tuple[str, str]]:
     response = _Response(
         exchange.status,
         exchange.body,
@@ -176,7 +225,7 @@ def contract_violations(exchange: Exchange, base_url: str) -> list[tuple[str, st
         Headers(list(exchange.headers.items())),
     )
     try:
-        openapi().validate_response(contract_request(exchange, base_url), response)
+        openapi().validate_response(request, response)
     except Exception as error:  # openapi-core raises many OpenAPIError subclasses
         return explain(error)
     return []

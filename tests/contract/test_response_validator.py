@@ -16,7 +16,13 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from werkzeug.test import Client
 
 from conformance.contract.contract import SPEC_PATH
-from conformance.contract.validation import openapi
+from conformance.contract.exchange import Exchange
+from conformance.contract.validation import (
+    contract_request,
+    contract_violations,
+    openapi,
+    verdict_key,
+)
 from conformance.reference import ReferenceApp, credentials
 
 AGENT_DEVICE = "0c754c1f-7a65-4a7f-9a2b-c5bb5c983653"
@@ -134,3 +140,30 @@ def test_the_corpus_holds_both_verdicts(plain: OpenAPI) -> None:
         for path, response in itertools.product(PATHS, reference_answers() + broken_answers())
     }
     assert verdicts == {True, False}
+
+
+def exchange(body: bytes, **headers: str) -> Exchange:
+    return Exchange(
+        "GET", "http://127.0.0.1:8080/api/v2/me", "agent", {}, None, 200,
+        {"content-type": "application/json", **headers}, body,
+    )  # fmt: skip
+
+
+def test_an_answer_judged_again_gets_the_same_verdict_and_only_for_what_validation_reads() -> None:
+    """Verdicts are kept by what openapi-core reads: an answer that differs only in a header
+    no response documents (Date) has the first one's verdict; one with another body, or
+    another value of a documented header, is judged anew."""
+    base = "http://127.0.0.1:8080/api/v2"
+    good = reference_answers()[5].data
+    bad = json.dumps({"statusCode": 0, "user": {"id": 7}}).encode()
+    assert contract_violations(exchange(good, date="Mon"), base) == []
+    assert contract_violations(exchange(good, date="Tue"), base) == []
+    first = contract_violations(exchange(bad, date="Mon"), base)
+    assert first, "a user record with a numeric id passed"
+    assert contract_violations(exchange(bad, date="Tue"), base) == first
+    a = verdict_key(exchange(good, date="Mon"), contract_request(exchange(good), base))
+    b = verdict_key(exchange(good, date="Tue"), contract_request(exchange(good), base))
+    c = verdict_key(
+        exchange(good, **{"www-authenticate": "Basic"}), contract_request(exchange(good), base)
+    )
+    assert a == b != c
