@@ -115,9 +115,23 @@ def reference_process(
     *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, start_timeout: float = 60
 ) -> Iterator[str]:
     """`python -m conformance.reference --port 0 ARGS` in a process of its own for as long as
-    the block runs; yields the base URL it prints. One that has not said where it answers
-    within start_timeout seconds is killed, and RuntimeError says what it printed."""
+    the block runs; yields the base URL it prints."""
     command = [sys.executable, "-m", "conformance.reference", "--port", "0", *args]
+    with announced_process(command, "the reference server", cwd, env, start_timeout) as url:
+        yield url
+
+
+@contextmanager
+def announced_process(
+    command: Sequence[str],
+    name: str,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    start_timeout: float = 60,
+) -> Iterator[str]:
+    """A server in a process of its own that prints the URL where it answers (`... at URL`),
+    for as long as the block runs; yields that URL. One that has not said it within
+    start_timeout seconds is killed, and RuntimeError says what it printed."""
     server = subprocess.Popen(
         command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -126,16 +140,21 @@ def reference_process(
         watchdog = threading.Timer(start_timeout, server.kill)
         watchdog.start()
         try:
-            base_url = _base_url(server)
+            base_url = _announced(server, name)
         finally:
             watchdog.cancel()
+        # Its later output (a warning, say) must not fill a pipe nobody reads.
+        threading.Thread(target=_drain, args=(server,), daemon=True).start()
         yield base_url
     finally:
         server.terminate()
-        server.communicate(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
-def _base_url(server: subprocess.Popen[str]) -> str:
+def _announced(server: subprocess.Popen[str], name: str) -> str:
     assert server.stdout is not None
     said: list[str] = []
     for line in server.stdout:
@@ -143,7 +162,13 @@ def _base_url(server: subprocess.Popen[str]) -> str:
         if found:
             return found.group(1)
         said.append(line.strip())
-    raise RuntimeError(f"the reference server did not start: {' / '.join(said[-3:])}")
+    raise RuntimeError(f"{name} did not start: {' / '.join(said[-3:])}")
+
+
+def _drain(server: subprocess.Popen[str]) -> None:
+    assert server.stdout is not None
+    for _ in server.stdout:
+        pass
 
 
 def suite_environment(logins: Mapping[str, tuple[str, str]] | None = None) -> dict[str, str]:

@@ -10,18 +10,15 @@ Each runs in a process of its own and says where it answers on its first line of
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.harness import SERVING
+from tests.harness import announced_process
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
 START_TIMEOUT = 60
 
 
@@ -60,42 +57,7 @@ BY_NAME = {implementation.name: implementation for implementation in IMPLEMENTAT
 @contextmanager
 def serving(implementation: Implementation, profile: str) -> Iterator[str]:
     """The implementation serving `profile` on a free loopback port while the block runs;
-    yields its base URL. One that has not said where it answers within START_TIMEOUT seconds
-    is killed, and RuntimeError says what it printed."""
-    process = subprocess.Popen(
-        implementation.command(profile), cwd=ROOT, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        watchdog = threading.Timer(START_TIMEOUT, process.kill)
-        watchdog.start()
-        try:
-            base_url = _announced(process, implementation.name)
-        finally:
-            watchdog.cancel()
-        # Its later output (a warning, say) must not fill a pipe nobody reads.
-        threading.Thread(target=_drain, args=(process,), daemon=True).start()
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _announced(process: subprocess.Popen[str], name: str) -> str:
-    assert process.stdout is not None
-    said: list[str] = []
-    for line in process.stdout:
-        found = SERVING.search(line.strip())
-        if found:
-            return found.group(1)
-        said.append(line.strip())
-    raise RuntimeError(f"{name} did not start: {' / '.join(said[-3:])}")
-
-
-def _drain(process: subprocess.Popen[str]) -> None:
-    assert process.stdout is not None
-    for _ in process.stdout:
-        pass
+    yields its base URL."""
+    command = implementation.command(profile)
+    with announced_process(command, implementation.name, start_timeout=START_TIMEOUT) as url:
+        yield url
