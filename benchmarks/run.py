@@ -32,7 +32,11 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from conformance.contract.validation import contract_violations, openapi  # noqa: E402
+from conformance.contract.validation import (  # noqa: E402
+    contract_violations,
+    forget_verdicts,
+    openapi,
+)
 from conformance.reference.app import ReferenceApp  # noqa: E402
 from conformance.reference.server import credentials, serve  # noqa: E402
 from conformance.steps import steps  # noqa: E402
@@ -233,9 +237,15 @@ def exchange_cost(base_url: str) -> Section:
     raw.trust_env = False
     auth = credentials()["agent"]
     url = client.url(path, params)
+
+    def first_sight() -> Any:
+        forget_verdicts()  # as if this answer had not been judged before
+        return steps.get(client, path, params)
+
     sides: dict[str, Callable[[], Any]] = {
         "raw": lambda: raw.get(url, auth=auth).content,
         "kit": lambda: steps.get(client, path, params),
+        "first": first_sight,
         "client": lambda: client.get(path, params),
     }
     batch = EXCHANGES // ROUNDS
@@ -243,18 +253,30 @@ def exchange_cost(base_url: str) -> Section:
     for _ in range(ROUNDS):
         for name, action in sides.items():
             times[name].append(per_call(action, batch))
-    raw_ms, kit_ms, client_ms = (statistics.median(times[n]) * 1e3 for n in sides)
-    ratio = kit_ms / raw_ms
-    met = verdict(ratio <= OVERHEAD_TARGET)
+    raw_ms, kit_ms, first_ms, client_ms = (statistics.median(times[n]) * 1e3 for n in sides)
     what = f"GET {path}?fields=* as agent, {EXCHANGES} each, median of {ROUNDS} rounds"
     section.add("raw: requests.get + read body", f"{raw_ms:.2f} ms", what)
-    section.add("kit: client + check_exchange", f"{kit_ms:.2f} ms", "conformance.steps.steps.get")
+    section.add("kit: client + check_exchange", f"{kit_ms:.2f} ms", "an answer judged before")
+    section.add("kit, an answer seen first", f"{first_ms:.2f} ms", "its verdict not kept yet")
     section.add("  of which the client alone", f"{client_ms:.2f} ms", "bounded read, recorded")
-    section.add("  of which the checks", f"{kit_ms - client_ms:.2f} ms", "envelope + openapi-core")
-    section.add("kit / raw", f"{ratio:.2f}x", f"target <= {OVERHEAD_TARGET:g}x: {met}")
+    section.add(
+        "  of which the checks", f"{first_ms - client_ms:.2f} ms", "envelope + openapi-core"
+    )
+    section.add("kit / raw, answer judged before", f"{kit_ms / raw_ms:.2f}x")
+    # The target is judged on the dearer case: a run whose every answer differed pays that.
+    ratio = first_ms / raw_ms
+    met = verdict(ratio <= OVERHEAD_TARGET)
+    section.add(
+        "kit / raw, answer seen first", f"{ratio:.2f}x", f"target <= {OVERHEAD_TARGET:g}x: {met}"
+    )
     client.close()
     raw.close()
     return section
+
+
+def judged_anew(exchange: Any, base_url: str) -> Any:
+    forget_verdicts()
+    return contract_violations(exchange, base_url)
 
 
 def validation_cost(base_url: str, gate_run: SuiteRun) -> Section:
@@ -265,8 +287,9 @@ def validation_cost(base_url: str, gate_run: SuiteRun) -> Section:
     section.add("parse + validate the contract", f"{(time.perf_counter() - started) * 1e3:.0f} ms")
     for path, params in (("/me/devices", {"fields": "*"}), ("/me", None)):
         exchange = client.get(path, params)
-        first = per_call(lambda e=exchange: contract_violations(e, base_url), 1)
-        later = per_call(lambda e=exchange: contract_violations(e, base_url), VALIDATIONS)
+        # Each judged anew: openapi-core's own cost, not the kept verdict's.
+        first = per_call(lambda e=exchange: judged_anew(e, base_url), 1)
+        later = per_call(lambda e=exchange: judged_anew(e, base_url), VALIDATIONS)
         shown = f"{path}?fields=*" if params else path
         size = f"{len(exchange.body)} B body"
         section.add(f"{shown}: first validation", f"{first * 1e3:.2f} ms", size)
