@@ -44,6 +44,8 @@ class Variant:
     profile: str = "8.5.0"
     # Not the reference server at all: an implementation of tests/independent, in its process.
     independent: str | None = None
+    # The --writes level the suite runs with: every case the variant's choice can meet.
+    writes: str = "all"
 
 
 def plain(app: Callable[[], WSGIApplication]) -> Callable[[], Deployment]:
@@ -62,15 +64,17 @@ def headers(rewrite: Callable[[list[tuple[str, str]]], list[tuple[str, str]]]) -
     return Deployment(pieces.with_headers(ReferenceApp(), rewrite))
 
 
-def independent(implementation: Implementation, profile: str) -> Variant:
+def independent(implementation: Implementation, profile: str, writes: str) -> Variant:
     def in_its_own_process() -> Deployment:
         raise TypeError(f"{implementation.name} runs in a process of its own: see running()")
 
     suffix = "" if profile == "8.5.0" else "-" + profile.replace(".", "")
+    mode = "" if writes == "all" else f"-writes-{writes}"
+    shown = "" if writes == "all" else f", judged with --writes {writes}"
     return Variant(
-        f"{implementation.name}{suffix}",
-        f"an independent implementation on {implementation.stack}",
-        in_its_own_process, profile, independent=implementation.name,
+        f"{implementation.name}{suffix}{mode}",
+        f"an independent implementation on {implementation.stack}{shown}",
+        in_its_own_process, profile, independent=implementation.name, writes=writes,
     )  # fmt: skip
 
 
@@ -144,8 +148,10 @@ VARIANTS = [
     Variant("number-in-use-19-852", "8.5.2: a number in use is 403 with statusCode 19, not 3",
             plain(pieces.NumberInUseIs19), profile="8.5.2"),
     # Controls on other stacks, written apart from the reference server (tests/independent).
-    *(independent(implementation, profile)
-      for implementation in IMPLEMENTATIONS for profile in ("8.5.0", "8.5.2")),
+    # Each in every --writes mode: a read-only run skips and judges other cases than a full one.
+    *(independent(implementation, profile, writes)
+      for implementation in IMPLEMENTATIONS for profile in ("8.5.0", "8.5.2")
+      for writes in ("all", "reversible", "none")),
 ]
 # fmt: on
 

@@ -36,7 +36,8 @@ def verdicts(request: pytest.FixtureRequest) -> Iterator[dict[str, Future[Verdic
 def test_the_suite_passes_a_correct_variant(
     name: str, verdicts: dict[str, Future[Verdict]]
 ) -> None:
-    """Runs `pytest conformance --writes all` against the variant; exit 0, no MUST failed."""
+    """Runs `pytest conformance` against the variant (`--writes all` unless its row says
+    otherwise); exit 0, no MUST failed."""
     verdict = verdicts[name].result(timeout=RUN_TIMEOUT)
     assert verdict.passes, (
         f"{name} ({verdict.variant.choice}) is correct, yet the suite exited "

@@ -54,6 +54,7 @@ def judge(variant: Variant) -> Verdict:
             variant.profile,
             *FUZZ_BUDGET,
             env=served.environment(),
+            writes=variant.writes,
         )
     return Verdict(variant, run, time.monotonic() - started)
 
