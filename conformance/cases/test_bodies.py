@@ -7,13 +7,19 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.contract.failures import expect
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import RequirementFailure, expect
 from conformance.contract.validation import check_exchange
 from conformance.steps.devices_state import DeviceState, read_device, restore
 from conformance.steps.discovery import Inventory
-from conformance.steps.invalid_bodies import CREATE_BODIES, OPERATION_BODIES, UNREADABLE
+from conformance.steps.invalid_bodies import (
+    CREATE_BODIES,
+    OPERATION_BODIES,
+    UNREADABLE_BODY,
+    UNREADABLE_FRAMING,
+)
 from conformance.steps.steps import all_ids, expect_no_new_device
-from conformance.target.client import Client
+from conformance.target.client import Client, dropped_unanswered
 
 
 @pytest.mark.requirement("DEV-HTTP-005")
@@ -28,22 +34,52 @@ def test_an_invalid_operation_body_is_refused(
     _, now = read_device(caller, found["id"])
     before = DeviceState.of(now)
     try:
-        framing = UNREADABLE.get(name)
-        path = f"/me/devices/{found['id']}"
-        exchange = caller.post_bytes(path, OPERATION_BODIES[name], headers=framing)
-        if framing is None:
-            check_exchange(exchange, caller.target.base_url)
+        exchange = caller.post_bytes(f"/me/devices/{found['id']}", OPERATION_BODIES[name])
+        check_exchange(exchange, caller.target.base_url)
         expect(exchange.status == 400, "DEV-HTTP-005", "HTTP 400", exchange.describe(), exchange)
-        _, after = read_device(caller, found["id"])
-        expect(
-            DeviceState.of(after) == before,
-            "DEV-HTTP-005",
-            f"unchanged: {before}",
-            f"{DeviceState.of(after)}",
-            exchange,
-        )
+        expect_unchanged(caller, found["id"], before, exchange)
     finally:
         restore(caller, found["id"], before)
+
+
+@pytest.mark.requirement("DEV-HTTP-007")
+@pytest.mark.writes("reversible")
+def test_an_unreadable_body_is_answered_400(client: Callable[[str], Client], inventory: Inventory):
+    """Posts an operation body in chunks whose size line is not hexadecimal to the agent's own
+    device; 400 (the server's or a proxy's: only the status is judged), and nothing changes.
+    Dropping the connection unanswered breaks only this SHOULD (RFC 9112 section 2.2); any other
+    answer is a failure of DEV-HTTP-005, and none within the timeout one of DEV-HTTP-002."""
+    caller = client("agent")
+    found = inventory.own_device("agent")
+    _, now = read_device(caller, found["id"])
+    before = DeviceState.of(now)
+    path = f"/me/devices/{found['id']}"
+    try:
+        try:
+            exchange = caller.post_bytes(path, UNREADABLE_BODY, headers=UNREADABLE_FRAMING)
+        except RequirementFailure as failure:
+            if not dropped_unanswered(failure) or failure.exchange is None:
+                raise
+            expect_unchanged(caller, found["id"], before, failure.exchange)
+            expected = "HTTP 400 before the connection closes"
+            raise RequirementFailure(
+                "DEV-HTTP-007", expected, failure.actual, failure.exchange
+            ) from None
+        expect(exchange.status == 400, "DEV-HTTP-005", "HTTP 400", exchange.describe(), exchange)
+        expect_unchanged(caller, found["id"], before, exchange)
+    finally:
+        restore(caller, found["id"], before)
+
+
+def expect_unchanged(caller: Client, device_id: str, before: DeviceState, sent: Exchange) -> None:
+    _, after = read_device(caller, device_id)
+    expect(
+        DeviceState.of(after) == before,
+        "DEV-HTTP-005",
+        f"unchanged: {before}",
+        f"{DeviceState.of(after)}",
+        sent,
+    )
 
 
 @pytest.mark.requirement("DEV-HTTP-005")

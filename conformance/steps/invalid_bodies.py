@@ -6,11 +6,11 @@ OPERATION_BODIES = {
     "malformed-json": b'{"operationName": ',
     "array": b'["DoNotDisturbOn"]',
     "destination-number": b'{"operationName": "ForwardCallsOn", "destination": 12}',
-    "chunks-unreadable": b"zz\r\n",
 }
 # Sent in chunks whose size line is not hexadecimal: the body cannot even be read. A proxy in
 # front of the server may answer that itself, so only the status is judged, not the envelope.
-UNREADABLE = {"chunks-unreadable": {"Transfer-Encoding": "chunked"}}
+UNREADABLE_BODY = b"zz\r\n"
+UNREADABLE_FRAMING = {"Transfer-Encoding": "chunked"}
 CREATE_BODIES = {
     "malformed-json": b'{"phoneNumber": "+4420794605',
     "string": b'"+442079460577"',

@@ -284,12 +284,26 @@ TRANSPORT_REASONS = (
     ("certificate", "TLS certificate rejected"),
     ("ssl", "TLS handshake failed"),
     ("reset", "connection reset"),
-    ("aborted", "connection closed mid-response"),
+    # urllib3 says "Connection aborted." of every connection lost during an exchange: the
+    # cause it wraps tells a close before any response from one in the middle of it.
     ("remotedisconnected", "connection closed without a response"),
+    ("aborted", "connection closed mid-response"),
     ("badstatusline", "not an HTTP response"),
     ("invalid url", "not a valid URL"),
     ("no connection adapters", "not an http(s) URL"),
 )
+
+
+# How a server ends an exchange it will not answer: it drops the connection before a response.
+DROPPED = ("connection reset", "connection closed without a response")
+
+
+def dropped_unanswered(failure: RequirementFailure) -> bool:
+    """Whether the exchange failed because the server dropped the connection unanswered (not a
+    timeout, not a broken response)."""
+    return failure.req_id == "DEV-HTTP-002" and failure.actual in {
+        f"no response: {reason}" for reason in DROPPED
+    }
 
 
 def describe_transport_error(error: requests.RequestException) -> str:

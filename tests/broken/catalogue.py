@@ -80,6 +80,7 @@ from .replacements import (
     unknown_field_named,
     unknown_operation,
     unreadable_body_crashes,
+    unreadable_body_dropped,
     user_field,
     with_csrf,
     with_key,
@@ -435,6 +436,12 @@ CATALOGUE: tuple[Broken, ...] = (
         "A body sent in chunks whose framing is broken is answered 500: the read error escapes.",
         ("DEV-HTTP-005",),
         patched(json_body=unreadable_body_crashes),
+    ),
+    Broken(
+        "unreadable-body-dropped",
+        "A body sent in chunks whose framing is broken gets no answer: the connection is dropped.",
+        ("DEV-HTTP-007",),
+        patched(json_body=unreadable_body_dropped),
     ),
     Broken(
         "invalid-network-ignored",

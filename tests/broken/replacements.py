@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 from dataclasses import replace
 from typing import Any
 
@@ -273,6 +274,18 @@ def unreadable_body_crashes(self: ReferenceApp, request: Any) -> Any:
         data = request.stream.read()
         environ = {**request.environ, "wsgi.input": io.BytesIO(data)}
         request = Request(environ | {"CONTENT_LENGTH": str(len(data))})
+    return ReferenceApp.json_body(self, request)
+
+
+def unreadable_body_dropped(self: ReferenceApp, request: Any) -> Any:
+    """Drops the connection unanswered where a chunked body cannot be read, as some stacks'
+    HTTP parsers do."""
+    if request.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        try:
+            request.stream.read()
+        except OSError:
+            request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+            raise ConnectionResetError("dropped: the body cannot be read") from None
     return ReferenceApp.json_body(self, request)
 
 
