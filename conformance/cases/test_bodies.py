@@ -7,10 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.contract.exchange import Exchange
 from conformance.contract.failures import RequirementFailure, expect
 from conformance.contract.validation import check_exchange
-from conformance.steps.devices_state import DeviceState, read_device, restore
+from conformance.steps.devices_state import DeviceState, expect_unchanged, read_device, restore
 from conformance.steps.discovery import Inventory
 from conformance.steps.invalid_bodies import (
     CREATE_BODIES,
@@ -37,7 +36,7 @@ def test_an_invalid_operation_body_is_refused(
         exchange = caller.post_bytes(f"/me/devices/{found['id']}", OPERATION_BODIES[name])
         check_exchange(exchange, caller.target.base_url)
         expect(exchange.status == 400, "DEV-HTTP-005", "HTTP 400", exchange.describe(), exchange)
-        expect_unchanged(caller, found["id"], before, exchange)
+        expect_unchanged(caller, found["id"], before, "DEV-HTTP-005", exchange)
     finally:
         restore(caller, found["id"], before)
 
@@ -60,26 +59,15 @@ def test_an_unreadable_body_is_answered_400(client: Callable[[str], Client], inv
         except RequirementFailure as failure:
             if not dropped_unanswered(failure) or failure.exchange is None:
                 raise
-            expect_unchanged(caller, found["id"], before, failure.exchange)
+            expect_unchanged(caller, found["id"], before, "DEV-HTTP-005", failure.exchange)
             expected = "HTTP 400 before the connection closes"
             raise RequirementFailure(
                 "DEV-HTTP-007", expected, failure.actual, failure.exchange
             ) from None
         expect(exchange.status == 400, "DEV-HTTP-005", "HTTP 400", exchange.describe(), exchange)
-        expect_unchanged(caller, found["id"], before, exchange)
+        expect_unchanged(caller, found["id"], before, "DEV-HTTP-005", exchange)
     finally:
         restore(caller, found["id"], before)
-
-
-def expect_unchanged(caller: Client, device_id: str, before: DeviceState, sent: Exchange) -> None:
-    _, after = read_device(caller, device_id)
-    expect(
-        DeviceState.of(after) == before,
-        "DEV-HTTP-005",
-        f"unchanged: {before}",
-        f"{DeviceState.of(after)}",
-        sent,
-    )
 
 
 @pytest.mark.requirement("DEV-HTTP-005")

@@ -7,8 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.contract.failures import expect
-from conformance.steps.devices_state import DeviceState, read_device, restore
+from conformance.steps.devices_state import DeviceState, expect_unchanged, read_device, restore
 from conformance.steps.discovery import Inventory
 from conformance.steps.steps import expect_status, get_unchecked, post
 from conformance.target.client import Client
@@ -42,14 +41,7 @@ def test_a_post_without_the_csrf_header_is_refused(protected):
     caller, device_id, before = protected
     reply = post(caller, f"/me/devices/{device_id}", toggle(before), csrf=False)
     expect_status(reply, {403}, "DEV-CSRF-001", "a POST without the CSRF header")
-    _, now = read_device(caller, device_id)
-    expect(
-        DeviceState.of(now) == before,
-        "DEV-CSRF-001",
-        f"unchanged: {before}",
-        f"{DeviceState.of(now)}",
-        reply.exchange,
-    )
+    expect_unchanged(caller, device_id, before, "DEV-CSRF-001", reply.exchange)
 
 
 @pytest.mark.requirement("DEV-CSRF-002")

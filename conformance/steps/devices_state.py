@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.contract.exchange import Exchange
+from conformance.contract.failures import expect
 from conformance.steps.steps import Reply, get, post
 from conformance.target.client import Client
 
@@ -35,6 +37,20 @@ def read_device(caller: Client, device_id: str) -> tuple[Reply, dict[str, Any]]:
     reply = get(caller, f"/me/devices/{device_id}", {"fields": "*"})
     found = reply.body.get("device")
     return reply, dict(found) if isinstance(found, dict) else {}
+
+
+def expect_unchanged(
+    caller: Client, device_id: str, before: DeviceState, req_id: str, sent: Exchange
+) -> None:
+    """The device reads as it did before `sent`, which must not have changed it."""
+    _, now = read_device(caller, device_id)
+    expect(
+        DeviceState.of(now) == before,
+        req_id,
+        f"unchanged: {before}",
+        f"{DeviceState.of(now)}",
+        sent,
+    )
 
 
 def operate(caller: Client, device_id: str, name: str, **members: Any) -> Reply:
