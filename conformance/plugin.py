@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conformance import settings
+from conformance import settings, shutdown
 from conformance.contract.contract import DEFAULT_PROFILE, PROFILES, requirement, select_profile
 from conformance.contract.failures import REPRODUCED_AS, REPRODUCTION, RequirementFailure
 from conformance.contract.identities import IDENTITIES
@@ -202,6 +202,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not is_conformance_run(config):
         return
     settings.apply(config)
+    shutdown.skip_final_collection()
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
     # Before collection: the case modules read the chosen profile's contract when imported.
