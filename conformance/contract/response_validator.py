@@ -4,8 +4,10 @@ contract done once per process instead of once per response.
 Profiling the per-response validation (benchmarks/run.py, section 2) found three costs that
 never change between responses: matching the URL against every path template, rebuilding a
 jsonschema validator (a deep copy of the format checker included) for the same schema, and
-deserialising documented-but-absent response headers only to learn they are absent. The
-verdicts stay openapi-core's: the same schemas, the same error classes, the same messages.
+deserialising documented-but-absent response headers only to learn they are absent. A fourth
+is the pure-Python schema validation itself: a compiled pre-check answers first, and only a
+value it does not pass reaches the Python validator (prechecked.py says when that is safe).
+The verdicts stay openapi-core's: the same schemas, the same error classes, the same messages.
 """
 
 from __future__ import annotations
@@ -28,8 +30,28 @@ from openapi_core.validation.schemas.datatypes import FormatValidatorsDict
 from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFactory
 from openapi_core.validation.schemas.validators import SchemaValidator
 
+from conformance.contract.prechecked import Precheck, precheck_for
+
 # The operations a path item may hold (OpenAPI 3.1, Path Item Object).
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class PrecheckedSchemaValidator(SchemaValidator):
+    """openapi-core's validator, asked only about values the compiled pre-check does not pass."""
+
+    def __init__(self, schema: SchemaPath, validator: Any, precheck: Precheck | None) -> None:
+        super().__init__(schema, validator)
+        self.precheck = precheck
+
+    def validate(self, value: Any) -> None:
+        if self.precheck is not None and self.precheck.passes(value):
+            return
+        super().validate(value)
+
+    def evolve(self, schema: SchemaPath) -> SchemaValidator:
+        # A sub-schema openapi-core steps into is validated the Python way, as it always was.
+        evolved = SchemaValidator(self.schema, self.validator)
+        return evolved.evolve(schema)
 
 
 class ReusedSchemaValidators(DialectSchemaValidatorsFactory):
@@ -59,8 +81,17 @@ class ReusedSchemaValidators(DialectSchemaValidatorsFactory):
             return build(*flags)  # not hashable; the contract declares no custom formats
         key = (schema.parts, flags)
         if key not in self.built:
-            self.built[key] = build(*flags)
+            self.built[key] = self.prechecked(spec, schema, build(*flags), flags)
         return self.built[key]
+
+    @staticmethod
+    def prechecked(
+        spec: SchemaPath, schema: SchemaPath, built: SchemaValidator, flags: tuple[bool, bool]
+    ) -> SchemaValidator:
+        if any(flags):  # openapi-core's stricter modes have no compiled counterpart
+            return built
+        precheck = precheck_for(spec.read_value(), schema.parts)
+        return PrecheckedSchemaValidator(built.schema, built.validator, precheck)
 
 
 @dataclass(frozen=True)
