@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conformance import settings, shutdown
+from conformance import heap, settings
 from conformance.contract.contract import DEFAULT_PROFILE, PROFILES, requirement, select_profile
 from conformance.contract.failures import REPRODUCED_AS, REPRODUCTION, RequirementFailure
 from conformance.contract.identities import IDENTITIES
@@ -202,7 +202,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not is_conformance_run(config):
         return
     settings.apply(config)
-    shutdown.skip_final_collection()
+    heap.skip_final_collection()
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
     # Before collection: the case modules read the chosen profile's contract when imported.
@@ -536,6 +536,16 @@ def abort(config: pytest.Config, message: str, returncode: int) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[SESSION_KEY] = session
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if RESULTS_KEY in session.config.stash:
+        heap.freeze_after_collection()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    heap.restore_threshold()
 
 
 # ---------------------------------------------------------------- pytest-xdist, controller side
