@@ -11,6 +11,7 @@ import schemathesis
 from pyrate_limiter import Limiter
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi import checks
 
 from conformance.contract.contract import spec_path
@@ -93,7 +94,29 @@ def excluded_checks(case: Any, target: Target) -> list[Any]:
     excluded = EXCLUDED_ALWAYS + ([] if target.allows("all") else EXCLUDED_UNLESS_WRITES_ALL)
     if case_breaks_only_kit_limits(case):
         excluded = [*excluded, checks.negative_data_rejection]
+    if case.operation.label in AUTH_CONFIRMED:
+        excluded = [*excluded, checks.ignored_auth]
     return excluded
+
+
+# Operations on which ignored_auth has confirmed, in this process, that a request stripped of
+# its credentials or given wrong ones is refused. The check sends those two probes after every
+# accepted request; schemathesis's own runner sends them once per operation and run
+# ("enforcement is a property of the operation"), and so does the suite. Whether every
+# operation refuses each kind of bad credentials is the DEV-AUTH cases' own proof.
+AUTH_CONFIRMED: set[str] = set()
+
+
+def note_auth_confirmed(case: Any, response: Any) -> None:
+    """After checks that passed: whether ignored_auth probed this accepted request (it does for
+    a request carrying credentials that reached the operation's route)."""
+    probed = (
+        200 <= response.status_code < 300
+        and "Authorization" in (case.headers or {})
+        and not (case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH))
+    )
+    if probed:
+        AUTH_CONFIRMED.add(case.operation.label)
 
 
 # Explicitly no proxy: requests drops the None entries after they have kept the environment's
@@ -145,13 +168,14 @@ def test_generated_requests_conform(case, target, inventory, fuzz_session, reque
         if authorization is not None:
             case.headers = {**(case.headers or {}), "Authorization": authorization}
         try:
-            case.call_and_validate(
+            response = case.call_and_validate(
                 base_url=target.base_url,
                 session=fuzz_session,
                 excluded_checks=excluded_checks(case, target),
                 timeout=target.timeout,
                 **transport_settings(target),
             )
+            note_auth_confirmed(case, response)
         except FailureGroup:
             # Hypothesis replays the smallest failing example last: its request is the one kept.
             request.node.stash[REPRODUCTION] = case.as_curl_command(base_url=target.base_url)
@@ -214,6 +238,7 @@ def linked_machine(
                 transport_kwargs=kwargs or None,
                 recorder=self.recorder,
             )
+            note_auth_confirmed(case, response)
 
     return LinkedSequences
 
