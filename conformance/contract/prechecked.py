@@ -10,9 +10,12 @@ Python validator. That holds where the two read the contract alike:
 
 - the same draft (2020-12, the dialect of OpenAPI 3.1) and standard keywords; the OpenAPI
   vocabulary adds annotations only (discriminator, xml, externalDocs, example);
-- `format`: jsonschema-rs checks a format on strings only, so a contract using OpenAPI's number
-  formats (int32, int64, float, double) gets no pre-check; on strings it checks at least what
-  the Python checker does (the Python checker skips a format whose library is not installed);
+- `format`: a contract using a format the Python checker knows and jsonschema-rs does not check
+  at least as strictly gets no pre-check: OpenAPI's number formats (int32, int64, float,
+  double: jsonschema-rs checks formats on strings only), `byte`, `binary` and `password`
+  (unknown to it), `regex` (it reads ECMA-262, where `(?<name>x)` is valid and Python's `re`
+  refuses it). For the standard formats it checks (uri, date-time, email, ...) it is the
+  stricter one, and the Python checker skips a format whose library is not installed;
 - `pattern`: ECMA-262 (jsonschema-rs) and Python's `re` differ at the edges, mostly with Python
   the more lenient (`$` before a final newline, `\\d` for any Unicode digit), which only sends
   more values to the Python validator.
@@ -30,8 +33,10 @@ from urllib.parse import quote
 
 import jsonschema_rs
 
-# Formats the Python checker applies to numbers; jsonschema-rs would let any number through.
-NUMBER_FORMATS = frozenset({"int32", "int64", "float", "double"})
+# Formats the Python checker applies that jsonschema-rs would let through.
+UNCHECKED_FORMATS = frozenset(
+    {"int32", "int64", "float", "double", "byte", "binary", "password", "regex"}
+)
 BASE_URI = "urn:devices-api:contract"
 
 
@@ -90,18 +95,18 @@ def _compiled_document(key: int, document: Mapping[str, Any]) -> _Compiled | Non
     # Keyed by identity: a contract is parsed once per process (contract.spec is cached).
     found = _DOCUMENTS.get(key)
     if found is None or found.document is not document:
-        found = _Compiled(document) if not uses_number_formats(document) else None
+        found = None if uses_unchecked_formats(document) else _Compiled(document)
         _DOCUMENTS[key] = found
     return found
 
 
-def uses_number_formats(node: Any) -> bool:
+def uses_unchecked_formats(node: Any) -> bool:
     if isinstance(node, Mapping):
-        if node.get("format") in NUMBER_FORMATS:
+        if node.get("format") in UNCHECKED_FORMATS:
             return True
-        return any(uses_number_formats(value) for value in node.values())
+        return any(uses_unchecked_formats(value) for value in node.values())
     if isinstance(node, list):
-        return any(uses_number_formats(value) for value in node)
+        return any(uses_unchecked_formats(value) for value in node)
     return False
 
 

@@ -141,11 +141,34 @@ def test_a_lenient_precheck_is_found_out() -> None:
     assert leniencies(PassesAll(None), python, list(mutants(body)))
 
 
-def test_a_contract_with_number_formats_gets_no_precheck() -> None:
-    """jsonschema-rs checks formats on strings only: an int32 would go unchecked."""
-    document = {"components": {"schemas": {"n": {"type": "integer", "format": "int32"}}}}
+@pytest.mark.parametrize("schema", [
+    {"type": "integer", "format": "int32"},  # jsonschema-rs checks formats on strings only
+    {"type": "string", "format": "byte"},  # unknown to jsonschema-rs
+    {"type": "string", "format": "regex"},  # ECMA-262 there, Python's re here
+])  # fmt: skip
+def test_a_contract_with_a_format_the_precheck_would_let_through_gets_none(
+    schema: dict[str, Any],
+) -> None:
+    document = {"components": {"schemas": {"n": schema}}, "x": {"type": "string"}}
     assert precheck_for(document, ("components", "schemas", "n")) is None
-    assert precheck_for({**document, "x": {"type": "string"}}, ("x",)) is None
+    assert precheck_for(document, ("x",)) is None
+
+
+def test_what_the_precheck_is_left_out_for_would_pass_what_python_rejects() -> None:
+    """The reasons above, shown: each value passes jsonschema-rs and fails the Python checker."""
+    import jsonschema_rs
+    from openapi_schema_validator import OAS31Validator
+
+    from conformance.contract.response_validator import ContractResponseValidator
+
+    checker = ContractResponseValidator.schema_validators_factory.format_checker
+    for schema, value in [
+        ({"type": "integer", "format": "int32"}, 2**40),
+        ({"type": "string", "format": "byte"}, "not base64!"),
+        ({"type": "string", "format": "regex"}, "(?<name>x)"),
+    ]:
+        assert jsonschema_rs.validator_for(schema, validate_formats=True).is_valid(value)
+        assert not OAS31Validator(schema, format_checker=checker).is_valid(value), schema
 
 
 def test_a_pointer_follows_references_as_openapi_core_does() -> None:
