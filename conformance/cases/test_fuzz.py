@@ -75,6 +75,8 @@ def apply_run_settings(config: pytest.Config) -> None:
     schema.config.phases.coverage.unexpected_methods = set(
         EVERY_UNEXPECTED_METHOD if writes_all else ()
     )
+    # What an earlier run in this process confirmed was of another target.
+    AUTH_CONFIRMED.clear()
 
 
 # Whether valid input is accepted depends on what no schema holds: the device's state (an
