@@ -540,7 +540,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
-    if RESULTS_KEY in session.config.stash:
+    # Only a run of cases gains (a collection in a caller's process leaves its heap alone).
+    if RESULTS_KEY in session.config.stash and not session.config.option.collectonly:
         heap.freeze_after_collection()
 
 
