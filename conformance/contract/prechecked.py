@@ -56,7 +56,7 @@ class Precheck:
 def precheck_for(document: Mapping[str, Any], parts: Iterable[str | int]) -> Precheck | None:
     """The pre-check of the schema at `parts` (a path through the document, `$ref`s followed as
     openapi-core follows them), or None where the pre-check could be more lenient."""
-    compiled = _compiled_document(id(document), document)
+    compiled = _compiled_document(document)
     if compiled is None:
         return None
     pointer = schema_pointer(document, tuple(parts))
@@ -84,20 +84,22 @@ class _Compiled:
     """A document jsonschema-rs can resolve references in."""
 
     def __init__(self, document: Mapping[str, Any]) -> None:
-        self.document = document
         self.registry = jsonschema_rs.Registry([(BASE_URI, dict(document))])
 
 
-_DOCUMENTS: dict[int, _Compiled | None] = {}
+# By the document's identity (a contract is parsed once per process: contract.spec is cached),
+# with the document itself, so that an id reused by another object is not taken for it.
+_DOCUMENTS: dict[int, tuple[Mapping[str, Any], _Compiled | None]] = {}
 
 
-def _compiled_document(key: int, document: Mapping[str, Any]) -> _Compiled | None:
-    # Keyed by identity: a contract is parsed once per process (contract.spec is cached).
-    found = _DOCUMENTS.get(key)
-    if found is None or found.document is not document:
-        found = None if uses_unchecked_formats(document) else _Compiled(document)
-        _DOCUMENTS[key] = found
-    return found
+def _compiled_document(document: Mapping[str, Any]) -> _Compiled | None:
+    """The compiled document, or None when it uses a format the pre-check would let through;
+    either found once per document."""
+    known = _DOCUMENTS.get(id(document))
+    if known is None or known[0] is not document:
+        compiled = None if uses_unchecked_formats(document) else _Compiled(document)
+        known = _DOCUMENTS[id(document)] = (document, compiled)
+    return known[1]
 
 
 def uses_unchecked_formats(node: Any) -> bool:

@@ -9,7 +9,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import jsonschema_rs
 import pytest
+from openapi_schema_validator import OAS31Validator
 from werkzeug.test import Client
 
 from conformance.contract.contract import PROFILES, spec
@@ -156,11 +158,6 @@ def test_a_contract_with_a_format_the_precheck_would_let_through_gets_none(
 
 def test_what_the_precheck_is_left_out_for_would_pass_what_python_rejects() -> None:
     """The reasons above, shown: each value passes jsonschema-rs and fails the Python checker."""
-    import jsonschema_rs
-    from openapi_schema_validator import OAS31Validator
-
-    from conformance.contract.response_validator import ContractResponseValidator
-
     checker = ContractResponseValidator.schema_validators_factory.format_checker
     for schema, value in [
         ({"type": "integer", "format": "int32"}, 2**40),
