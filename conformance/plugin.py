@@ -324,12 +324,23 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
         apply(collector.config)
 
 
-def run_order(item: pytest.Item) -> int:
+def run_order(item: pytest.Item) -> tuple[int, int]:
     """The device checks judge what the cases before them saw; generated requests come last:
-    with writes allowed they change state no case restores."""
+    with writes allowed they change state no case restores. Among those, the largest first."""
     if case_requirement(item).startswith("DEV-FUZZ"):
-        return 2
-    return 1 if item.get_closest_marker("devices_seen") else 0
+        return 2, fuzz_size_rank(item)
+    return (1 if item.get_closest_marker("devices_seen") else 0), 0
+
+
+def fuzz_size_rank(item: pytest.Item) -> int:
+    """The generated-request items are the run's largest (a tenth to a few seconds each, a
+    case a few milliseconds). pytest-xdist hands items out in order: with the largest last, one
+    worker runs it while the other has nothing left. Sequences chain several requests per
+    example; a write's body is most of what is drawn for a single request."""
+    if case_requirement(item) == "DEV-FUZZ-002":
+        return 0
+    method = str(getattr(item, "operation_label", "")).split(" ", 1)[0]
+    return 1 if method not in ("GET", "HEAD") else 2
 
 
 def keep_the_profiles_cases(config: pytest.Config, items: list[pytest.Item]) -> None:

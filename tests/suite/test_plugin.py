@@ -39,6 +39,24 @@ def test_an_area_prefix_selects_the_area() -> None:
     assert all("test_operations.py" in line for line in listed), listed
 
 
+def test_generated_requests_come_last_the_largest_first() -> None:
+    """The generated requests end the run (they change state no case restores); among them
+    the sequences, then the writes, then the reads: with -n, xdist hands items out in this
+    order, and the largest last would leave one worker running it alone."""
+    listed = [line for line in collect().splitlines() if "::" in line]
+    fuzz = [i for i, line in enumerate(listed) if "test_fuzz.py" in line]
+    assert fuzz == list(range(len(listed) - len(fuzz), len(listed))), "fuzz items not last"
+    sizes = [fuzz_size(listed[i]) for i in fuzz]
+    assert set(sizes) == {"sequences", "writes", "reads"}
+    assert sizes == sorted(sizes, key=["sequences", "writes", "reads"].index), listed[fuzz[0] :]
+
+
+def fuzz_size(nodeid: str) -> str:
+    if "test_linked_sequences_conform" in nodeid:
+        return "sequences"
+    return "reads" if "[GET " in nodeid else "writes"
+
+
 def test_a_broken_should_warns_and_fails_only_under_strict() -> None:
     """A server that breaks a SHOULD passes with a warning, and fails with --strict."""
     with served(NO_CANCEL_OFFERED.build()) as url:
