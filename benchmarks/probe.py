@@ -9,6 +9,7 @@ import json
 import os
 import resource
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,22 @@ import pytest
 
 COUNTS = {"requests": 0, "server_errors": 0, "cases": 0, "spec_parses": 0}
 _LOCK = threading.Lock()
+
+
+def process_start() -> float:
+    """When this process started, in epoch seconds: read from /proc on Linux; elsewhere when
+    pytest loaded this plugin, a tenth of a second or two later."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return time.time() - uptime + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.time()
+
+
+# Epoch seconds: the process started, its collection ended, its first case began, its last ended
+# (on an xdist controller, the cases are its workers').
+TIMES = {"started": process_start()}
 
 
 def bump(name: str) -> None:
@@ -75,6 +92,18 @@ def pytest_configure(config: pytest.Config) -> None:
     patch_counters()
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    TIMES["collected"] = time.time()
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    TIMES.setdefault("first_case", time.time())
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    TIMES["last_case"] = time.time()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     out = os.environ.get("BENCH_PROBE_DIR")
     if not out:
@@ -89,5 +118,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         "openapi_cache": {"hits": info.hits, "misses": info.misses},
         # Linux reports kilobytes.
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "times": TIMES,
     }
     Path(out, f"probe-{os.getpid()}.json").write_text(json.dumps(record))

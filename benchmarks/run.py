@@ -58,6 +58,8 @@ RSS_TARGET_MB = 250
 OVERHEAD_TARGET = 1.5
 FUZZ_TARGET = 2.5
 XDIST_TARGET = 1.4
+# A longer run than the gate's, to show what -n 2 gives where the cases outweigh the start-up.
+LONG_FUZZ_EXAMPLES = 60
 
 
 def verdict(met: bool) -> str:
@@ -118,6 +120,10 @@ class SuiteRun:
     def max_rss_mb(self) -> float:
         return max((p["max_rss_mb"] for p in self.probes), default=0.0)
 
+    def times(self, worker: str) -> list[dict[str, float]]:
+        """The probe's timestamps of the processes of this kind ("main" or "gw")."""
+        return [p["times"] for p in self.probes if p["worker"].startswith(worker)]
+
 
 def suite_environment() -> dict[str, str]:
     """As a user runs it (tests/harness.py), and benchmarks.probe importable by xdist workers."""
@@ -166,7 +172,36 @@ def gate(serial: SuiteRun) -> Section:
     return section
 
 
-def xdist(serial: SuiteRun, parallel: SuiteRun) -> Section:
+@dataclass
+class XdistRuns:
+    """The gate with -n 0 and -n 2; two -n 0 gates at once; both again on a longer run."""
+
+    serial: SuiteRun
+    parallel: SuiteRun
+    together: float
+    serial_long: SuiteRun
+    parallel_long: SuiteRun
+
+
+def run_xdist(serial: SuiteRun) -> XdistRuns:
+    parallel = run_suite("-n", "2")
+    together = time_together(2)
+    long_budget = ("--fuzz-examples", str(LONG_FUZZ_EXAMPLES))
+    return XdistRuns(
+        serial, parallel, together, run_suite(*long_budget), run_suite("-n", "2", *long_budget)
+    )
+
+
+def time_together(count: int) -> float:
+    """Wall time of `count` -n 0 gates started at once, each with its own embedded server."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(count) as pool:
+        list(pool.map(lambda _: run_suite(), range(count)))
+    return time.perf_counter() - started
+
+
+def xdist(runs: XdistRuns) -> Section:
+    serial, parallel = runs.serial, runs.parallel
     section = Section("5. pytest-xdist: the gate with -n 2 against -n 0")
     section.add("-n 0 wall time", f"{serial.wall:.1f} s")
     section.add("-n 2 wall time", f"{parallel.wall:.1f} s", summary_line(parallel.output))
@@ -178,7 +213,42 @@ def xdist(serial: SuiteRun, parallel: SuiteRun) -> Section:
     rss = max((p["max_rss_mb"] for p in workers), default=0.0)
     section.add("peak RSS per worker", f"{rss:.0f} MB", f"{len(workers)} workers")
     section.add("requests sent (all workers)", str(parallel.total("requests")))
+    section.rows += xdist_ceiling(runs)
+    long_ratio = runs.serial_long.wall / runs.parallel_long.wall
+    walls = f"{runs.parallel_long.wall:.1f} s against {runs.serial_long.wall:.1f} s"
+    section.add(f"speed-up at --fuzz-examples {LONG_FUZZ_EXAMPLES}", f"{long_ratio:.2f}x", walls)
     return section
+
+
+def xdist_ceiling(runs: XdistRuns) -> list[Row]:
+    """What -n 2 could give on this machine at best: the second process adds `capacity` of the
+    first (two gates at once against one), but each worker pays the start-up again, after the
+    controller's own."""
+    serial = runs.serial.wall
+    capacity = 2 * serial / runs.together
+    main = runs.serial.times("main")[0]
+    per_worker = main["first_case"] - main["started"]
+    controller = runs.parallel.times("main")[0]
+    lead = min(w["started"] for w in runs.parallel.times("gw")) - controller["started"]
+    best = serial / (lead + per_worker + (serial - per_worker) / capacity)
+    return [
+        Row(
+            "two -n 0 gates at once",
+            f"{runs.together:.1f} s",
+            f"{capacity:.2f}x the work of one gate per second",
+        ),
+        Row(
+            "start-up up to the first case",
+            f"{per_worker:.1f} s",
+            "of the -n 0 gate; each -n 2 worker pays it again",
+        ),
+        Row("xdist controller before its workers", f"{lead:.1f} s", "its own start-up"),
+        Row(
+            "best -n 2 / -n 0 these allow",
+            f"{best:.2f}x",
+            "a perfect split, nothing else paid twice",
+        ),
+    ]
 
 
 # -------------------------------------------------- 2 and 4: the kit's cost per exchange
@@ -437,13 +507,13 @@ def main() -> int:
     sections = [machine()]
     warm_up()
     serial = run_suite()
-    parallel = run_suite("-n", "2")
+    parallel_runs = run_xdist(serial)
     sections.append(gate(serial))
     with counted_server() as (base_url, _):
         # Validation first: its first figures need a process that has not validated yet.
         validation = validation_cost(base_url, serial)
         sections.append(exchange_cost(base_url))
-    sections += [fuzzing(), validation, xdist(serial, parallel), load()]
+    sections += [fuzzing(), validation, xdist(parallel_runs), load()]
     took = time.perf_counter() - started
     print(as_text(sections))
     REPORT.parent.mkdir(exist_ok=True)
