@@ -32,16 +32,13 @@ from conformance.target.target import (
     write_level,
 )
 from conformance.target.workers import (
-    WRITES_GROUP,
+    OneWorker,
     abort_handed_back,
-    apply_grouping,
     credentials_received,
     hand_back_abort,
     is_worker,
     send_credentials,
-    send_grouping,
     share_of_rate,
-    ungrouped,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -226,11 +223,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def configure_distribution(config: pytest.Config) -> None:
-    """pytest-xdist: honour the "writes" group (see runs_serially), and say when it makes a
-    distributed run serial."""
-    if getattr(config.option, "dist", "no") == "load":
-        config.option.dist = "loadgroup"
-    apply_grouping(config)
+    """pytest-xdist: say when the run's target and writes keep every case on one worker (see
+    runs_serially and pytest_xdist_make_scheduler)."""
     if getattr(config.option, "dist", "no") != "no" and runs_serially(config):
         config.issue_config_time_warning(
             pytest.PytestConfigWarning(
@@ -277,7 +271,6 @@ def runs_serially(config: pytest.Config) -> bool:
     return bool(config.getoption("base_url", None)) and write_level(config) != "none"
 
 
-# First: xdist reads the `xdist_group` markers set here when it names the cases of a worker.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if RESULTS_KEY not in config.stash:
@@ -286,14 +279,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     check_known_failures(config, items)
     items.sort(key=run_order)
     allowed = write_level(config)
-    serial = runs_serially(config)
     for item in items:
         writes = item.get_closest_marker("writes")
         if writes and WRITE_LEVELS.index(writes.args[0]) > WRITE_LEVELS.index(allowed):
             reason = f"needs --writes {writes.args[0]} (this run: --writes {allowed})"
             item.add_marker(pytest.mark.skip(reason=reason))
-        if serial:
-            item.add_marker(pytest.mark.xdist_group(WRITES_GROUP))
         marker = item.get_closest_marker("requirement")
         if marker is None:
             continue
@@ -381,7 +371,7 @@ def check_known_failures(config: pytest.Config, items: list[pytest.Item]) -> Non
 
 
 def case_facts(item: pytest.Item) -> known_failures.Case:
-    return known_failures.Case(ungrouped(item.nodeid), case_requirement(item), case_identity(item))
+    return known_failures.Case(item.nodeid, case_requirement(item), case_identity(item))
 
 
 def results_of(config: pytest.Config) -> Results:
@@ -568,8 +558,13 @@ def pytest_configure_node(node: Any) -> None:
     credentials = node.config.stash.get(CREDENTIALS_KEY, None)
     if credentials:
         send_credentials(node.workerinput, credentials)
-    send_grouping(node.workerinput, node.config)
     known_failures.send(node.workerinput, known(node.config))
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Whatever --dist says, a run that must not spread (runs_serially) gets one worker."""
+    return OneWorker(config, log) if runs_serially(config) else None
 
 
 @pytest.hookimpl(optionalhook=True)

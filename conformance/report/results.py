@@ -16,7 +16,6 @@ import pytest
 from conformance.contract.contract import catalogue, requirement, spec_digest
 from conformance.report import html, known_failures, matrix
 from conformance.report.docs_site import requirement_link
-from conformance.target.workers import ungrouped
 
 
 def installed_version() -> str:
@@ -78,7 +77,7 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
         message = report.longreprtext[-4000:]
     return Outcome(
         # The id pytest takes on its command line, without xdist's group suffix.
-        nodeid=ungrouped(report.nodeid),
+        nodeid=report.nodeid,
         requirement=str(props["requirement"]),
         verdict=verdict,
         broken=optional_text(props.get("broken")),

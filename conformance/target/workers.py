@@ -8,20 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from conformance.target.target import Credentials
 
 CREDENTIALS = "devices_api_credentials"
 ABORTED = "devices_api_aborted"
-GROUPED = "devices_api_grouped"
-# With writes on a shared target every case is in this xdist group (plugin.runs_serially);
-# xdist names its cases "<nodeid>@writes".
-WRITES_GROUP = "writes"
 
 
-def ungrouped(nodeid: str) -> str:
-    """The id pytest takes on its command line, without xdist's group suffix."""
-    return nodeid.removesuffix(f"@{WRITES_GROUP}")
+class OneWorker(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no types
+    """Every case on one worker, in the run's order: xdist's scheduler by scope, with the whole
+    run as one scope. (xdist's own `xdist_group` would do it by renaming every case
+    "<nodeid>@group", a name the console, junit.xml and a pasted FAILED line would show.)"""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return "the whole run"
 
 
 def is_worker(config: pytest.Config) -> bool:
@@ -41,19 +42,6 @@ def send_credentials(workerinput: dict[str, Any], credentials: dict[str, Credent
         identity: [found.user, found.password, found.env_var]
         for identity, found in credentials.items()
     }
-
-
-def send_grouping(workerinput: dict[str, Any], config: pytest.Config) -> None:
-    """On the controller. A worker decides whether to honour `xdist_group` from the command
-    line it parses (`--dist loadgroup`), so the suite's own switch from `load` (and `-n`) to
-    `loadgroup` must be sent."""
-    workerinput[GROUPED] = getattr(config.option, "dist", "no") == "loadgroup"
-
-
-def apply_grouping(config: pytest.Config) -> None:
-    """On a worker: name each grouped case after its group, as the controller schedules."""
-    if getattr(config, "workerinput", {}).get(GROUPED):
-        config.option.loadgroup = True
 
 
 def credentials_received(config: pytest.Config) -> dict[str, Credentials] | None:

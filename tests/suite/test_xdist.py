@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conformance.contract.identities import IDENTITIES
 from conformance.plugin import EXIT_UNUSABLE_TARGET
 from conformance.reference.app import ReferenceApp
@@ -43,16 +45,20 @@ def workers_used(output: str) -> list[str]:
 SELECTION = ("-n", "2", "-vv", "-k", "DEV-PERM-007 or DEV-OPS or DEV-ME or DEV-LIST")
 
 
-def test_with_writes_on_a_shared_target_every_case_runs_on_one_worker() -> None:
+@pytest.mark.parametrize("dist", ["load", "loadfile", "loadscope"])
+def test_with_writes_on_a_shared_target_every_case_runs_on_one_worker(dist: str) -> None:
     """Two workers creating devices from the same free numbers, or one toggling a device while
-    the other compares two reads of it, would each see the other's change."""
+    the other compares two reads of it, would each see the other's change. Whatever --dist
+    says."""
     with served(ReferenceApp()) as url:
-        run = run_suite(url, *SELECTION)  # run_suite gives --writes all
+        run = run_suite(url, *SELECTION, "--dist", dist)  # run_suite gives --writes all
     assert run.returncode == 0, run.output[-2000:]
     workers = workers_used(run.output)
     assert len(workers) > 10, run.output[-2000:]
     assert len(set(workers)) == 1, sorted(set(workers))
     assert "every case runs on one worker" in run.output
+    # The cases keep the names they have without -n, in the console and in junit.xml.
+    assert "@writes" not in run.output + run.reports["junit.xml"], run.output[-2000:]
 
 
 def test_a_read_only_run_spreads_over_the_workers() -> None:
