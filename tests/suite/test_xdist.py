@@ -45,7 +45,7 @@ def workers_used(output: str) -> list[str]:
 SELECTION = ("-n", "2", "-vv", "-k", "DEV-PERM-007 or DEV-OPS or DEV-ME or DEV-LIST")
 
 
-@pytest.mark.parametrize("dist", ["load", "loadfile", "loadscope"])
+@pytest.mark.parametrize("dist", ["load", "loadfile"])
 def test_with_writes_on_a_shared_target_every_case_runs_on_one_worker(dist: str) -> None:
     """Two workers creating devices from the same free numbers, or one toggling a device while
     the other compares two reads of it, would each see the other's change. Whatever --dist
