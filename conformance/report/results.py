@@ -76,7 +76,6 @@ def from_report(report: pytest.TestReport) -> Outcome | None:
     elif verdict in {"fail", "error", "known"} and not message:
         message = report.longreprtext[-4000:]
     return Outcome(
-        # The id pytest takes on its command line, without xdist's group suffix.
         nodeid=report.nodeid,
         requirement=str(props["requirement"]),
         verdict=verdict,

@@ -1,7 +1,8 @@
 """What crosses between pytest-xdist's controller and its workers besides test reports. A worker
 started over SSH (`--tx ssh=...`) inherits neither the controller's environment nor its stash, so
 the credentials travel in the worker's input; and a worker that finds the target unusable hands
-its reason back, so the controller ends the run with that one line instead of a crashed worker."""
+its reason back, so the controller ends the run with that one line instead of a crashed worker.
+A run that must not spread over the workers gets a scheduler that keeps it on one."""
 
 from __future__ import annotations
 
