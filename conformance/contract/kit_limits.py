@@ -17,6 +17,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from conformance.contract.contract import selected_profile, spec
+from conformance.contract.pointers import escape, tokens
 
 KIT_LIMITS = "x-kit-limits"
 ROOT_URI = "urn:devices-contract"
@@ -66,19 +67,14 @@ def _validator(profile: str, pointer: str) -> Draft202012Validator:
     return Draft202012Validator({"$ref": f"{ROOT_URI}#{pointer}"}, registry=_registry(profile))
 
 
-def escape(token: str) -> str:
-    """One JSON pointer reference token (RFC 6901 section 3)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
     """A local `$ref` object replaced by what it names (the contract's parameters are refs)."""
     ref = node.get("$ref")
     if not isinstance(ref, str) or not ref.startswith("#/"):
         return node
     found: Any = spec()
-    for token in ref[2:].split("/"):
-        found = found[token.replace("~1", "/").replace("~0", "~")]
+    for token in tokens(ref[1:]):
+        found = found[token]
     return _resolve(found)
 
 

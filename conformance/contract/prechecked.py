@@ -33,6 +33,8 @@ from urllib.parse import quote
 
 import jsonschema_rs
 
+from conformance.contract.pointers import escape, tokens
+
 # Formats the Python checker applies that jsonschema-rs would let through.
 UNCHECKED_FORMATS = frozenset(
     {"int32", "int64", "float", "double", "byte", "binary", "password", "regex"}
@@ -122,7 +124,7 @@ def schema_pointer(document: Mapping[str, Any], parts: tuple[str | int, ...]) ->
         if not isinstance(node, Mapping) or part not in node:
             return None
         node = node[part]
-        pointer += "/" + str(part).replace("~", "~0").replace("/", "~1")
+        pointer += "/" + escape(str(part))
     return pointer
 
 
@@ -140,8 +142,7 @@ def _through_refs(document: Mapping[str, Any], node: Any, pointer: str) -> tuple
 
 def _at(document: Mapping[str, Any], pointer: str) -> Any:
     node: Any = document
-    for token in pointer.split("/")[1:]:
-        key = token.replace("~1", "/").replace("~0", "~")
+    for key in tokens(pointer):
         if isinstance(node, list):
             node = node[int(key)] if key.isdigit() and int(key) < len(node) else None
         elif isinstance(node, Mapping):
