@@ -32,7 +32,6 @@ from conformance.target.target import (
     write_level,
 )
 from conformance.target.workers import (
-    OneWorker,
     abort_handed_back,
     credentials_received,
     hand_back_abort,
@@ -564,7 +563,11 @@ def pytest_configure_node(node: Any) -> None:
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Whatever --dist says, a run that must not spread (runs_serially) gets one worker."""
-    return OneWorker(config, log) if runs_serially(config) else None
+    if not runs_serially(config):
+        return None
+    from conformance.target.scheduling import OneWorker  # see its module: controller only
+
+    return OneWorker(config, log)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -1,29 +1,18 @@
 """What crosses between pytest-xdist's controller and its workers besides test reports. A worker
 started over SSH (`--tx ssh=...`) inherits neither the controller's environment nor its stash, so
 the credentials travel in the worker's input; and a worker that finds the target unusable hands
-its reason back, so the controller ends the run with that one line instead of a crashed worker.
-A run that must not spread over the workers gets a scheduler that keeps it on one."""
+its reason back, so the controller ends the run with that one line instead of a crashed worker."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from xdist.scheduler import LoadScopeScheduling
 
 from conformance.target.target import Credentials
 
 CREDENTIALS = "devices_api_credentials"
 ABORTED = "devices_api_aborted"
-
-
-class OneWorker(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no types
-    """Every case on one worker, in the run's order: xdist's scheduler by scope, with the whole
-    run as one scope. (xdist's own `xdist_group` would do it by renaming every case
-    "<nodeid>@group", a name the console, junit.xml and a pasted FAILED line would show.)"""
-
-    def _split_scope(self, nodeid: str) -> str:
-        return "the whole run"
 
 
 def is_worker(config: pytest.Config) -> bool:
